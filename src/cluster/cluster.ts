@@ -1,0 +1,77 @@
+import type { Emit, InstanceRef } from "../events.js";
+import { type AppCommand, Instance } from "./instance.js";
+
+export interface ClusterOptions {
+  readonly command: AppCommand;
+  readonly host: string;
+  readonly ports: readonly number[];
+  /** Environment for every instance; APP_PORT, PORT and APP_HOST are added per instance. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly emit: Emit;
+  readonly onUnexpectedExit?: (ref: InstanceRef) => void;
+}
+
+/** N instances of one app on consecutive ports, started and stopped together. */
+export class Cluster {
+  readonly instances: readonly Instance[];
+
+  constructor(private readonly options: ClusterOptions) {
+    const { command, host, ports, env, emit, onUnexpectedExit } = options;
+    this.instances = ports.map(
+      (port, i) =>
+        new Instance({
+          ref: { index: i + 1, port },
+          command,
+          host,
+          env: {
+            ...process.env,
+            ...env,
+            APP_PORT: String(port),
+            PORT: String(port),
+            APP_HOST: host,
+            INSTANCE: String(i + 1),
+          } as Record<string, string>,
+          emit,
+          onUnexpectedExit,
+        }),
+    );
+  }
+
+  get refs(): InstanceRef[] {
+    return this.instances.map((i) => i.ref);
+  }
+
+  /**
+   * Starts every instance in parallel and waits until all answer HTTP. If any fails, the
+   * others are stopped and the first failure (by instance number) is thrown.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    const results = await Promise.allSettled(
+      this.instances.map((instance) => instance.start(this.options.timeoutMs, signal)),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+      await this.stop();
+      throw failed.reason;
+    }
+  }
+
+  /** Stops every instance in parallel (SIGTERM, then SIGKILL after the grace period). */
+  async stop(): Promise<void> {
+    await Promise.all(this.instances.map((instance) => instance.stop()));
+  }
+
+  async restart(signal?: AbortSignal): Promise<void> {
+    await this.stop();
+    await this.start(signal);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

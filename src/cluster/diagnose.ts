@@ -1,0 +1,55 @@
+import type { InstanceRef } from "../events.js";
+
+export interface StartFailure {
+  readonly instance: InstanceRef;
+  /** "exited": the process ended before answering; "timeout": it never answered in time. */
+  readonly kind: "exited" | "timeout";
+  readonly code?: number | null;
+  readonly signal?: string | null;
+  readonly timeoutMs: number;
+  readonly lastLines: readonly string[];
+}
+
+/** Turns what we saw of a failed boot into one sentence and the most likely fix. */
+export function diagnoseStartFailure(failure: StartFailure): { message: string; hint: string } {
+  const { instance, kind, code, signal, timeoutMs, lastLines } = failure;
+  const where = `Instance ${instance.index} on :${instance.port}`;
+  const log = lastLines.join("\n");
+  if (kind === "timeout") {
+    return {
+      message: `${where} did not answer HTTP within ${formatSeconds(timeoutMs)}.`,
+      hint: `Does the app listen on the port in APP_PORT (${instance.port} here) and on 127.0.0.1? A slow app can be given longer with --timeout <seconds>.`,
+    };
+  }
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code ?? "unknown"}`;
+  const message = `${where} ${how} before it answered.`;
+  if (/EADDRINUSE/.test(log)) {
+    return {
+      message,
+      hint: `Another program holds the port it tried to listen on: make the app listen on APP_PORT (${instance.port}), not a fixed port.`,
+    };
+  }
+  if (/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/.test(log)) {
+    return {
+      message,
+      hint: "An import could not be found: check the package name in the import lines above.",
+    };
+  }
+  if (/SyntaxError/.test(log)) {
+    return { message, hint: "Fix the syntax error shown in the log above, then save the file." };
+  }
+  if (/ECONNREFUSED.*6379|Redis|ioredis/i.test(log)) {
+    return {
+      message,
+      hint: "The app could not use Redis: is a Redis running, and is REDIS_URL passed to the client?",
+    };
+  }
+  return {
+    message,
+    hint: "Read the last lines of its log above; the app must start a web server on APP_PORT and keep running.",
+  };
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}

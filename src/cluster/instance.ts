@@ -1,0 +1,147 @@
+import { execa, type ResultPromise } from "execa";
+import { AppStartError } from "../errors.js";
+import type { Emit, InstanceRef } from "../events.js";
+import { diagnoseStartFailure } from "./diagnose.js";
+import { forEachLine, LastLines } from "./lines.js";
+import { waitUntilAnswering } from "./readiness.js";
+import { signalGroup, trackGroup, untrackGroup } from "./registry.js";
+
+/** How to run one instance of the app. */
+export interface AppCommand {
+  /** An executable and its arguments, or a shell command line when `shell` is set. */
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly shell: boolean;
+  readonly cwd: string;
+  /** What the user sees, e.g. `node app.mjs` or `python3 app.py`. */
+  readonly description: string;
+}
+
+export interface InstanceOptions {
+  readonly ref: InstanceRef;
+  readonly command: AppCommand;
+  readonly host: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly emit: Emit;
+  /** Called when the process ends without the lab having asked it to. */
+  readonly onUnexpectedExit?: (ref: InstanceRef) => void;
+}
+
+/** How long an instance gets after SIGTERM before its whole group is SIGKILLed. */
+export const STOP_GRACE_MS = 3000;
+
+type Child = ResultPromise<{ detached: true; reject: false; buffer: false; stdin: "ignore" }>;
+
+/** One running app process (in its own process group), its log and its lifecycle. */
+export class Instance {
+  readonly ref: InstanceRef;
+  readonly log = new LastLines();
+  #child: Child | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #stopping = false;
+
+  constructor(private readonly options: InstanceOptions) {
+    this.ref = options.ref;
+  }
+
+  get running(): boolean {
+    return this.#child !== undefined;
+  }
+
+  /** Spawns the process and resolves once it answers HTTP; throws AppStartError otherwise. */
+  async start(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const { command, env, emit, host, ref } = this.options;
+    this.log.clear();
+    this.#stopping = false;
+    const began = performance.now();
+    emit({ type: "instance:starting", instance: ref });
+    const child: Child = execa(command.file, [...command.args], {
+      cwd: command.cwd,
+      env: { ...env },
+      shell: command.shell,
+      // Its own process group, so a shell or `npm start` is stopped with everything it ran.
+      detached: true,
+      reject: false,
+      buffer: false,
+      stdin: "ignore",
+    });
+    this.#child = child;
+    const pgid = child.pid;
+    if (pgid !== undefined) trackGroup(pgid);
+    for (const stream of ["stdout", "stderr"] as const) {
+      const source = child[stream];
+      if (!source) continue;
+      forEachLine(source, (line) => {
+        this.log.push(line);
+        emit({ type: "instance:log", instance: ref, stream, line });
+      });
+    }
+    const ended = child.then((result) => {
+      if (pgid !== undefined) this.#reapGroup(pgid);
+      if (this.#child === child) this.#child = undefined;
+      const expected = this.#stopping;
+      emit({
+        type: "instance:exit",
+        instance: ref,
+        code: result.exitCode ?? null,
+        signal: result.signal ?? null,
+        expected,
+        lastLines: this.log.lines,
+      });
+      if (!expected) this.options.onUnexpectedExit?.(ref);
+      return result;
+    });
+    this.#exited = ended.then(() => {});
+
+    const ready = await waitUntilAnswering({
+      host,
+      port: ref.port,
+      timeoutMs,
+      gaveUp: ended,
+      signal,
+    });
+    if (ready) {
+      emit({ type: "instance:ready", instance: ref, ms: Math.round(performance.now() - began) });
+      return;
+    }
+    const stillRunning = this.#child === child;
+    if (stillRunning) await this.stop();
+    if (signal?.aborted) return;
+    const result = await ended;
+    const { message, hint } = diagnoseStartFailure({
+      instance: ref,
+      kind: stillRunning ? "timeout" : "exited",
+      code: result.exitCode,
+      signal: result.signal,
+      timeoutMs,
+      lastLines: this.log.lines,
+    });
+    throw new AppStartError(message, hint, ref, this.log.lines);
+  }
+
+  /** SIGTERM to the whole group, SIGKILL after the grace period; resolves when it is gone. */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    const child = this.#child;
+    if (!child?.pid) return this.#exited;
+    this.#stopping = true;
+    const pgid = child.pid;
+    signalGroup(pgid, "SIGTERM");
+    let timer: NodeJS.Timeout | undefined;
+    const forced = new Promise<"forced">((resolve) => {
+      timer = setTimeout(() => resolve("forced"), graceMs);
+    });
+    const outcome = await Promise.race([this.#exited.then(() => "exited" as const), forced]);
+    clearTimeout(timer);
+    if (outcome === "forced") {
+      this.options.emit({ type: "instance:killed", instance: this.ref, graceMs });
+      signalGroup(pgid, "SIGKILL");
+      await this.#exited;
+    }
+  }
+
+  /** The leader is gone; anything it left in its group (a shell's child) goes with it. */
+  #reapGroup(pgid: number): void {
+    if (signalGroup(pgid, 0)) signalGroup(pgid, "SIGKILL");
+    untrackGroup(pgid);
+  }
+}

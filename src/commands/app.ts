@@ -1,0 +1,72 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { AppCommand } from "../cluster/instance.js";
+import type { Emit } from "../events.js";
+import { chooseRedisUrl, maskRedisUrl } from "../redis/url.js";
+import type { Exercise } from "../workspace/catalogue.js";
+import { registerHook } from "../workspace/paths.js";
+import { loadState, sessionPrefix } from "../workspace/state.js";
+import { displayPath, prepareExercise } from "../workspace/workspace.js";
+
+export interface AppChoice {
+  readonly workspace: string;
+  readonly exercise: Exercise;
+  readonly solution: boolean;
+  readonly cmd: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly emit: Emit;
+}
+
+export interface PreparedApp {
+  readonly command: AppCommand;
+  /** Environment every instance gets (the cluster adds the per-instance ports). */
+  readonly env: Record<string, string>;
+  /** The attendee's exercise folder when running their copy, to watch for changes. */
+  readonly watchDir: string | undefined;
+}
+
+/**
+ * Decides what each instance runs: the attendee's copy of the exercise (copied from the
+ * starter on first use), the reference solution, or any command honouring the app contract.
+ */
+export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
+  const { workspace, exercise, emit } = choice;
+  await mkdir(workspace, { recursive: true });
+  const state = await loadState(workspace);
+  const redis = chooseRedisUrl(choice.redisUrl, choice.env);
+  const env = {
+    REDIS_URL: redis.url,
+    SESSION_SECRET: state.secret,
+    SESSION_PREFIX: sessionPrefix(state, exercise.id),
+  };
+
+  let command: AppCommand;
+  let watchDir: string | undefined;
+  if (choice.cmd !== undefined) {
+    command = { file: choice.cmd, args: [], shell: true, cwd: choice.cwd, description: choice.cmd };
+  } else if (choice.solution) {
+    const cwd = join(workspace, exercise.id);
+    await mkdir(cwd, { recursive: true });
+    const entry = join(exercise.solutionDir, exercise.entry);
+    command = nodeCommand(entry, cwd, `node ${displayPath(entry)} (the reference solution)`);
+  } else {
+    const prepared = await prepareExercise(workspace, exercise, emit);
+    command = nodeCommand(prepared.entry, prepared.dir, `node ${displayPath(prepared.entry)}`);
+    watchDir = prepared.dir;
+  }
+  emit({ type: "app:command", description: command.description });
+  emit({ type: "redis", url: maskRedisUrl(redis.url), source: redis.source });
+  return { command, env, watchDir };
+}
+
+function nodeCommand(entry: string, cwd: string, description: string): AppCommand {
+  return {
+    file: process.execPath,
+    args: ["--import", registerHook, entry],
+    shell: false,
+    cwd,
+    description,
+  };
+}

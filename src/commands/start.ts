@@ -1,0 +1,181 @@
+import { Cluster } from "../cluster/cluster.js";
+import { assertPortsFree, instancePorts } from "../cluster/ports.js";
+import { AppStartError } from "../errors.js";
+import type { Emit } from "../events.js";
+import { startProxy } from "../proxy/proxy.js";
+import { findExercise } from "../workspace/catalogue.js";
+import { nextHint } from "../workspace/hints.js";
+import { watchExercise } from "../workspace/watch.js";
+import { prepareApp } from "./app.js";
+
+export type StartAction = "restart" | "hint" | "quit";
+
+export interface StartOptions {
+  readonly exercise: string | undefined;
+  readonly instances: number;
+  /** The proxy's port; instances take the next `instances` ports. */
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the workspace. */
+  readonly dir: string;
+  readonly cmd: string | undefined;
+  readonly solution: boolean;
+  readonly redisUrl: string | undefined;
+  readonly timeoutMs: number;
+  /** Restart the instances when a file of the attendee's exercise changes. */
+  readonly watch: boolean;
+  /** Whether keys (r, h, q) are wired; only changes what the banner says. */
+  readonly interactive: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly emit: Emit;
+  /** Aborting stops everything and makes start() resolve. */
+  readonly signal: AbortSignal;
+  /** Subscribes to user actions (keys); returns an unsubscribe function. */
+  readonly actions?: (listener: (action: StartAction) => void) => () => void;
+}
+
+export interface StartResult {
+  readonly stoppedBy: "quit" | "signal";
+}
+
+/**
+ * Runs the exercise: N instances behind a round-robin proxy, until the user quits or the
+ * signal aborts. Throws a LabError when the cluster cannot come up at all.
+ */
+export async function start(options: StartOptions): Promise<StartResult> {
+  const { emit, signal, host } = options;
+  const exercise = await findExercise(options.exercise);
+  const ports = instancePorts(options.port, options.instances);
+  await assertPortsFree(options.port, ports, host);
+  const app = await prepareApp({ ...options, workspace: options.dir, exercise });
+
+  const began = performance.now();
+  const proxy = await startProxy({
+    host,
+    port: options.port,
+    upstreams: ports.map((port, i) => ({ index: i + 1, port })),
+    emit,
+  });
+  const cluster = new Cluster({
+    command: app.command,
+    host,
+    ports,
+    env: app.env,
+    timeoutMs: options.timeoutMs,
+    emit,
+    onUnexpectedExit: (ref) => proxy.setAvailable(ref.index, false),
+  });
+  const setAllAvailable = (value: boolean) => {
+    for (const ref of cluster.refs) proxy.setAvailable(ref.index, value);
+  };
+
+  // Quitting with q and the caller's signal both end the run through one internal signal.
+  const stop = new AbortController();
+  let stoppedBy = "signal" as StartResult["stoppedBy"];
+  const quit = () => {
+    stoppedBy = "quit";
+    stop.abort();
+  };
+  const onAbort = () => stop.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  const cleanups: Array<() => unknown> = [];
+  try {
+    await cluster.start(stop.signal);
+    if (stop.signal.aborted) return { stoppedBy };
+    setAllAvailable(true);
+    emit({
+      type: "cluster:ready",
+      proxyUrl: proxy.url,
+      instances: cluster.refs,
+      ms: Math.round(performance.now() - began),
+      interactive: options.interactive,
+    });
+
+    const restarts = serialise(async () => {
+      setAllAvailable(false);
+      try {
+        await cluster.restart(stop.signal);
+        setAllAvailable(true);
+      } catch (error) {
+        if (!(error instanceof AppStartError)) throw error;
+        emit({
+          type: "cluster:failed",
+          message: error.message,
+          hint: error.hint,
+          lastLines: error.lastLines,
+        });
+      }
+    });
+    const restart = restarts.run;
+    cleanups.push(() => restarts.idle());
+    if (options.watch && app.watchDir) {
+      const watcher = watchExercise(app.watchDir, exercise.sessionDirs, (file) => {
+        emit({ type: "cluster:restarting", reason: "change", file });
+        restart();
+      });
+      cleanups.push(() => watcher.close());
+    }
+    if (options.actions) {
+      cleanups.push(
+        options.actions((action) => {
+          if (action === "quit") quit();
+          else if (action === "restart") {
+            emit({ type: "cluster:restarting", reason: "key" });
+            restart();
+          } else if (action === "hint") {
+            nextHint(options.dir, exercise).then(
+              (hint) => emit({ type: "hint", exercise: exercise.id, ...hint }),
+              () => {},
+            );
+          }
+        }),
+      );
+    }
+    await aborted(stop.signal);
+    emit({ type: "stopping", reason: stoppedBy === "quit" ? "q pressed" : "interrupted" });
+    return { stoppedBy };
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    stop.abort();
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await cluster.close();
+    await proxy.close();
+    emit({ type: "stopped" });
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true }),
+  );
+}
+
+/**
+ * Runs `task` one at a time: a call while it runs schedules exactly one more run after it,
+ * however many calls arrive (a burst of saves restarts the cluster once more, not ten times).
+ */
+function serialise(task: () => Promise<void>): { run: () => void; idle: () => Promise<void> } {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = task()
+      .catch(() => {})
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  const idle = async () => {
+    while (running) await running;
+  };
+  return { run, idle };
+}

@@ -1,0 +1,46 @@
+/**
+ * An error that means "the lab could not run". Its message is one sentence naming the
+ * problem; `hint` says what to do next. The CLI prints both and exits with `exitCode`.
+ */
+export class LabError extends Error {
+  readonly exitCode: number = 2;
+  constructor(
+    message: string,
+    readonly hint: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad options or arguments. */
+export class UsageError extends LabError {}
+
+/** A port the lab needs is already taken. */
+export class PortInUseError extends LabError {
+  constructor(
+    readonly port: number,
+    readonly role: string,
+  ) {
+    super(
+      `Port ${port} (${role}) is already in use.`,
+      `Stop whatever is using it (is another session-lab still running?), or choose other ports with --port <p>.`,
+    );
+  }
+}
+
+/** An instance did not come up: which one, on which port, and the end of its log. */
+export class AppStartError extends LabError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly instance: { index: number; port: number },
+    readonly lastLines: readonly string[],
+  ) {
+    super(message, hint);
+  }
+}
+
+/** No Redis could be reached or started. */
+export class RedisUnavailableError extends LabError {}

@@ -1,0 +1,50 @@
+/** One instance of the app under test: its 1-based number and its port. */
+export interface InstanceRef {
+  readonly index: number;
+  readonly port: number;
+}
+
+/**
+ * Everything the lab reports while it runs. Commands and modules emit these; only the
+ * reporters in src/report/ turn them into text.
+ */
+export type LabEvent =
+  | { type: "workspace:created"; exercise: string; dir: string; entry: string }
+  | { type: "workspace:found"; exercise: string; dir: string; entry: string }
+  | { type: "app:command"; description: string }
+  | { type: "redis"; url: string; source: string }
+  | { type: "instance:starting"; instance: InstanceRef }
+  | { type: "instance:log"; instance: InstanceRef; stream: "stdout" | "stderr"; line: string }
+  | { type: "instance:ready"; instance: InstanceRef; ms: number }
+  | {
+      type: "instance:exit";
+      instance: InstanceRef;
+      code: number | null;
+      signal: string | null;
+      expected: boolean;
+      lastLines: readonly string[];
+    }
+  | { type: "instance:killed"; instance: InstanceRef; graceMs: number }
+  | {
+      type: "cluster:ready";
+      proxyUrl: string;
+      instances: readonly InstanceRef[];
+      ms: number;
+      interactive: boolean;
+    }
+  | { type: "cluster:restarting"; reason: "key" | "change"; file?: string }
+  | { type: "cluster:failed"; message: string; hint: string; lastLines: readonly string[] }
+  | {
+      type: "request";
+      method: string;
+      path: string;
+      instance: InstanceRef | null;
+      status: number;
+      ms: number;
+      setCookie: boolean;
+    }
+  | { type: "hint"; exercise: string; number: number; total: number; text: string }
+  | { type: "stopping"; reason: string }
+  | { type: "stopped" };
+
+export type Emit = (event: LabEvent) => void;

@@ -1,0 +1,105 @@
+import { resolve } from "node:path";
+import { UsageError } from "./errors.js";
+
+/** Raw option values as commander hands them over (strings, unvalidated). */
+export interface RawClusterOptions {
+  instances?: string;
+  port?: string;
+  host?: string;
+  dir?: string;
+  cmd?: string;
+  solution?: boolean;
+  redisUrl?: string;
+  timeout?: string;
+}
+
+export interface ClusterChoice {
+  readonly instances: number;
+  readonly port: number;
+  readonly host: string;
+  readonly dir: string;
+  readonly cmd: string | undefined;
+  readonly solution: boolean;
+  readonly redisUrl: string | undefined;
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_PORT = 5000;
+export const DEFAULT_INSTANCES = 2;
+export const MAX_INSTANCES = 32;
+export const DEFAULT_TIMEOUT_S = 15;
+export const DEFAULT_WORKSPACE = "workshop";
+
+/** Validates the options shared by start and check; throws UsageError on the first bad one. */
+export function parseClusterOptions(raw: RawClusterOptions, cwd: string): ClusterChoice {
+  const instances = parseInteger(raw.instances, DEFAULT_INSTANCES, "--instances");
+  if (instances < 1 || instances > MAX_INSTANCES) {
+    throw new UsageError(
+      `--instances must be between 1 and ${MAX_INSTANCES}, not ${instances}.`,
+      "Two instances are enough to show the problem: try -n 2.",
+    );
+  }
+  const port = parseInteger(raw.port, DEFAULT_PORT, "--port");
+  if (port < 1 || port > 65535) {
+    throw new UsageError(`--port must be between 1 and 65535, not ${port}.`, "Try --port 5000.");
+  }
+  if (port + instances > 65535) {
+    throw new UsageError(
+      `--port ${port} leaves no room for ${instances} instance ports after it (up to 65535).`,
+      "Choose a lower --port: the instances use the ports right after it.",
+    );
+  }
+  const timeoutS = parseNumber(raw.timeout, DEFAULT_TIMEOUT_S, "--timeout");
+  if (!(timeoutS > 0 && timeoutS <= 600)) {
+    throw new UsageError(
+      `--timeout must be a number of seconds between 0 and 600, not ${raw.timeout}.`,
+      "Try --timeout 30 for a slow app.",
+    );
+  }
+  const cmd = raw.cmd?.trim();
+  if (raw.cmd !== undefined && !cmd) {
+    throw new UsageError(
+      "--cmd is empty.",
+      'Give the command that starts one instance, e.g. --cmd "python3 app.py".',
+    );
+  }
+  if (cmd && raw.solution) {
+    throw new UsageError(
+      "--cmd and --solution cannot be used together.",
+      "Use --solution for the reference solution, or --cmd for your own command.",
+    );
+  }
+  return {
+    instances,
+    port,
+    host: raw.host?.trim() || "127.0.0.1",
+    dir: resolve(cwd, raw.dir ?? DEFAULT_WORKSPACE),
+    cmd,
+    solution: raw.solution === true,
+    redisUrl: raw.redisUrl,
+    timeoutMs: Math.round(timeoutS * 1000),
+  };
+}
+
+function parseInteger(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!/^\s*\d+\s*$/.test(value)) {
+    throw new UsageError(
+      `${name} must be a whole number, not "${value}".`,
+      `For example: ${name} ${fallback}.`,
+    );
+  }
+  return Number(value);
+}
+
+function parseNumber(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) {
+    throw new UsageError(
+      `${name} must be a number, not "${value}".`,
+      `For example: ${name} ${fallback}.`,
+    );
+  }
+  return n;
+}

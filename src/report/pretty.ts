@@ -1,0 +1,133 @@
+import { Chalk, type ChalkInstance } from "chalk";
+import type { Emit, InstanceRef, LabEvent } from "../events.js";
+
+export interface PrettyOptions {
+  readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Hide the one-line-per-request trace. */
+  readonly quiet?: boolean;
+  /** Colour level; by default chalk's detection (NO_COLOR, FORCE_COLOR, TTY). */
+  readonly color?: boolean;
+}
+
+const PREFIX_COLOURS = ["cyan", "magenta", "yellow", "green", "blue", "red"] as const;
+
+/** The terminal reporter: docker-compose-style prefixed logs and short status lines. */
+export function createPrettyReporter(options: PrettyOptions): Emit {
+  const c: ChalkInstance =
+    options.color === undefined ? new Chalk() : new Chalk({ level: options.color ? 1 : 0 });
+  const write = (line: string) => options.out.write(`${line}\n`);
+  let width = 5;
+  const prefix = (i: InstanceRef) => {
+    const colour = PREFIX_COLOURS[(i.index - 1) % PREFIX_COLOURS.length] ?? "cyan";
+    return c[colour](`${`app-${i.index}`.padEnd(width)} |`);
+  };
+  const proxyPrefix = () => c.gray(`${"proxy".padEnd(width)} |`);
+
+  return (event: LabEvent) => {
+    switch (event.type) {
+      case "workspace:created":
+        write(`${c.green("✔")} Copied the starter of ${c.bold(event.exercise)} into ${event.dir}/`);
+        write(`  Edit ${c.bold(event.entry)} — the instances restart when you save.`);
+        return;
+      case "workspace:found":
+        write(
+          `${c.green("✔")} Using your copy of ${c.bold(event.exercise)}: ${c.bold(event.entry)}`,
+        );
+        return;
+      case "app:command":
+        write(c.gray(`  Each instance runs: ${event.description}`));
+        return;
+      case "redis":
+        write(c.gray(`  Redis for the instances: ${event.url} (${event.source})`));
+        return;
+      case "instance:starting":
+        width = Math.max(width, `app-${event.instance.index}`.length);
+        return;
+      case "instance:log":
+        write(`${prefix(event.instance)} ${stripControl(event.line)}`);
+        return;
+      case "instance:ready":
+        return;
+      case "instance:exit":
+        if (!event.expected) {
+          const how = event.signal ? `killed by ${event.signal}` : `exited with code ${event.code}`;
+          write(
+            `${prefix(event.instance)} ${c.red(`✘ instance ${event.instance.index} on :${event.instance.port} ${how}`)} — the proxy skips it until a restart (r, or save a file).`,
+          );
+        }
+        return;
+      case "instance:killed":
+        write(
+          `${prefix(event.instance)} ${c.yellow(`did not stop within ${event.graceMs / 1000} s of SIGTERM; killed`)}`,
+        );
+        return;
+      case "cluster:ready": {
+        const ports = event.instances.map((i) => `:${i.port}`).join(", ");
+        write("");
+        write(`  ${c.green("➜")}  Open ${c.bold.underline(event.proxyUrl)}`);
+        write(
+          c.gray(
+            `     round-robin over ${event.instances.length} instance${event.instances.length === 1 ? "" : "s"} on ${ports} · ready in ${event.ms} ms`,
+          ),
+        );
+        write(
+          c.gray(
+            event.interactive
+              ? "     keys: r restart · h hint · q quit"
+              : "     Ctrl-C stops everything",
+          ),
+        );
+        write("");
+        return;
+      }
+      case "cluster:restarting":
+        write(
+          c.blue(
+            event.reason === "change"
+              ? `↻ ${event.file ?? "a file"} changed: restarting the instances`
+              : "↻ restarting the instances",
+          ),
+        );
+        return;
+      case "cluster:failed":
+        write(`${c.red("✘")} ${event.message}`);
+        for (const line of event.lastLines.slice(-10)) write(c.gray(`    ${stripControl(line)}`));
+        write(`  ${event.hint}`);
+        write(c.gray("  Waiting for a change (or press r to retry)."));
+        return;
+      case "request":
+        if (options.quiet) return;
+        write(
+          `${proxyPrefix()} ${event.method} ${stripControl(event.path)} → ${
+            event.instance ? `app-${event.instance.index} :${event.instance.port}` : "none"
+          } ${statusColour(c, event.status)} ${event.ms} ms${event.setCookie ? c.gray(" set-cookie") : ""}`,
+        );
+        return;
+      case "hint":
+        write(`${c.yellow("💡")} Hint ${event.number}/${event.total} for ${event.exercise}:`);
+        write(`   ${event.text}`);
+        return;
+      case "stopping":
+        write(c.gray(`Stopping (${event.reason})…`));
+        return;
+      case "stopped":
+        write(c.gray("Stopped; every instance and port is free."));
+        return;
+    }
+  };
+}
+
+function statusColour(c: ChalkInstance, status: number): string {
+  if (status >= 500) return c.red(String(status));
+  if (status >= 400) return c.yellow(String(status));
+  return c.green(String(status));
+}
+
+/** Terminal escape sequences (CSI, OSC) and other control characters, but not tab or newline. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]/g;
+
+/** Removes terminal control sequences, so an app's output cannot rewrite the lab's screen. */
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, "");
+}

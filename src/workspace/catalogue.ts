@@ -1,0 +1,71 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { exercisesDir, solutionsDir } from "./paths.js";
+
+/** The metadata of one exercise, read from `exercises/<id>/exercise.json`. */
+export interface Exercise {
+  /** Folder name, e.g. `01-shared-sessions`. */
+  readonly id: string;
+  readonly title: string;
+  /** One sentence: what the attendee has to achieve. */
+  readonly goal: string;
+  /** The file the attendee edits and the lab runs with node, relative to the exercise folder. */
+  readonly entry: string;
+  /** Folders (relative to the exercise) where the starter keeps file sessions. */
+  readonly sessionDirs: readonly string[];
+  /** The scenarios that grade it, in order. */
+  readonly scenarios: readonly string[];
+  /** Progressive hints, vaguest first. */
+  readonly hints: readonly string[];
+  /** Absolute paths of the starter and the reference solution folders. */
+  readonly starterDir: string;
+  readonly solutionDir: string;
+}
+
+export async function listExercises(): Promise<Exercise[]> {
+  const entries = await readdir(exercisesDir, { withFileTypes: true });
+  const ids = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  return Promise.all(ids.map(loadExercise));
+}
+
+async function loadExercise(id: string): Promise<Exercise> {
+  const raw = JSON.parse(await readFile(join(exercisesDir, id, "exercise.json"), "utf8"));
+  return {
+    ...raw,
+    id,
+    starterDir: join(exercisesDir, id),
+    solutionDir: join(solutionsDir, id),
+  };
+}
+
+/**
+ * Finds an exercise by id, by its number ("1", "01") or by a unique prefix. Without a name,
+ * the first exercise.
+ */
+export async function findExercise(name: string | undefined): Promise<Exercise> {
+  const all = await listExercises();
+  if (name === undefined) {
+    const first = all[0];
+    if (!first) throw new Error(`no exercises found in ${exercisesDir}`);
+    return first;
+  }
+  const wanted = name.trim().toLowerCase();
+  const matches = all.filter(
+    (e) =>
+      e.id === wanted ||
+      e.id.startsWith(wanted) ||
+      (/^\d+$/.test(wanted) && Number(e.id.split("-")[0]) === Number(wanted)),
+  );
+  const [only] = matches;
+  if (matches.length !== 1 || !only) {
+    throw new UsageError(
+      `There is no exercise called "${name}".`,
+      `Choose one of: ${all.map((e) => e.id).join(", ")} (run \`session-lab list\` to see them).`,
+    );
+  }
+  return only;
+}

@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { labDir } from "./paths.js";
+
+/** What the lab remembers about a workspace, in `.session-lab/state.json`. */
+export interface WorkspaceState {
+  version: 1;
+  /** Short random id, part of the Redis key prefix so cleanup only touches this workspace. */
+  workspaceId: string;
+  /** Cookie-signing secret shared by every instance of this workspace. */
+  secret: string;
+  exercises: Record<string, { hintsShown?: number }>;
+}
+
+function statePath(workspace: string): string {
+  return join(labDir(workspace), "state.json");
+}
+
+/** Reads the workspace state, creating it (with a fresh id and secret) on first use. */
+export async function loadState(workspace: string): Promise<WorkspaceState> {
+  try {
+    const parsed = JSON.parse(await readFile(statePath(workspace), "utf8")) as WorkspaceState;
+    if (parsed.version === 1 && parsed.secret && parsed.workspaceId) return parsed;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && !(error instanceof SyntaxError)) {
+      throw error;
+    }
+  }
+  const fresh: WorkspaceState = {
+    version: 1,
+    workspaceId: randomBytes(4).toString("hex"),
+    secret: randomBytes(24).toString("base64url"),
+    exercises: {},
+  };
+  await saveState(workspace, fresh);
+  return fresh;
+}
+
+/** Writes the state atomically, so a crash mid-write never leaves half a file. */
+export async function saveState(workspace: string, state: WorkspaceState): Promise<void> {
+  await mkdir(labDir(workspace), { recursive: true });
+  const target = statePath(workspace);
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(temp, target);
+}
+
+/** The Redis key prefix the lab hands to every instance of this workspace and exercise. */
+export function sessionPrefix(state: WorkspaceState, exerciseId: string): string {
+  return `session-lab:${state.workspaceId}:${exerciseId}:`;
+}

@@ -1,0 +1,89 @@
+import { access, constants, cp, mkdir, readdir, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { UsageError } from "../errors.js";
+import type { Emit } from "../events.js";
+import type { Exercise } from "./catalogue.js";
+
+/** Files of the exercise folder that are the lab's, not the attendee's. */
+const LAB_ONLY_FILES = new Set(["exercise.json"]);
+
+export interface PreparedExercise {
+  /** The attendee's copy of the exercise, e.g. `<workspace>/01-shared-sessions`. */
+  readonly dir: string;
+  /** The file the attendee edits. */
+  readonly entry: string;
+  readonly created: boolean;
+}
+
+/** Checks that the workspace folder exists (or can be created) and is writable. */
+export async function assertUsableWorkspace(workspace: string, mustExist: boolean): Promise<void> {
+  try {
+    const info = await stat(workspace);
+    if (!info.isDirectory()) {
+      throw new UsageError(
+        `--dir ${workspace} is not a folder.`,
+        "Pass a folder for the workspace, or leave --dir out to use ./workshop.",
+      );
+    }
+    await access(workspace, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !mustExist) return;
+    if (code === "ENOENT") {
+      throw new UsageError(
+        `The workspace folder ${workspace} does not exist.`,
+        "Create it first (mkdir), or pass an existing folder with --dir.",
+      );
+    }
+    throw new UsageError(
+      `The workspace folder ${workspace} is not writable.`,
+      "Choose a folder you can write to with --dir.",
+    );
+  }
+}
+
+/**
+ * Copies the exercise's starter files into the workspace, leaving every file that is already
+ * there untouched: the attendee's work is never overwritten.
+ */
+export async function prepareExercise(
+  workspace: string,
+  exercise: Exercise,
+  emit: Emit,
+): Promise<PreparedExercise> {
+  const dir = join(workspace, exercise.id);
+  const entry = join(dir, exercise.entry);
+  const existed = await exists(entry);
+  await mkdir(dir, { recursive: true });
+  for (const name of await readdir(exercise.starterDir)) {
+    if (LAB_ONLY_FILES.has(name) || exercise.sessionDirs.includes(name)) continue;
+    await cp(join(exercise.starterDir, name), join(dir, name), {
+      recursive: true,
+      force: false,
+      errorOnExist: false,
+    });
+  }
+  emit({
+    type: existed ? "workspace:found" : "workspace:created",
+    exercise: exercise.id,
+    dir: displayPath(dir),
+    entry: displayPath(entry),
+  });
+  return { dir, entry, created: !existed };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A path as the user would type it: relative to where they are when that is shorter. */
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith("..") && rel.length < path.length ? rel : path;
+}
