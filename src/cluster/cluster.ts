@@ -5,7 +5,7 @@ export interface ClusterOptions {
   readonly command: AppCommand;
   readonly host: string;
   readonly ports: readonly number[];
-  /** Environment for every instance; APP_PORT, PORT and APP_HOST are added per instance. */
+  /** The whole environment of every instance; APP_PORT, PORT, APP_HOST and INSTANCE are added per instance. */
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly emit: Emit;
@@ -25,13 +25,12 @@ export class Cluster {
           command,
           host,
           env: {
-            ...process.env,
             ...env,
             APP_PORT: String(port),
             PORT: String(port),
             APP_HOST: host,
             INSTANCE: String(i + 1),
-          } as Record<string, string>,
+          },
           emit,
           onUnexpectedExit,
         }),

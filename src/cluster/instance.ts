@@ -58,6 +58,7 @@ export class Instance {
     const child: Child = execa(command.file, [...command.args], {
       cwd: command.cwd,
       env: { ...env },
+      extendEnv: false,
       shell: command.shell,
       // Its own process group, so a shell or `npm start` is stopped with everything it ran.
       detached: true,

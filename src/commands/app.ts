@@ -21,7 +21,7 @@ export interface AppChoice {
 
 export interface PreparedApp {
   readonly command: AppCommand;
-  /** Environment every instance gets (the cluster adds the per-instance ports). */
+  /** Environment every instance gets: the lab's own plus the contract's variables (the cluster adds the per-instance ports). */
   readonly env: Record<string, string>;
   /** The attendee's exercise folder when running their copy, to watch for changes. */
   readonly watchDir: string | undefined;
@@ -36,7 +36,8 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
   await mkdir(workspace, { recursive: true });
   const state = await loadState(workspace);
   const redis = chooseRedisUrl(choice.redisUrl, choice.env);
-  const env = {
+  const env: Record<string, string> = {
+    ...definedOnly(choice.env),
     REDIS_URL: redis.url,
     SESSION_SECRET: state.secret,
     SESSION_PREFIX: sessionPrefix(state, exercise.id),
@@ -69,4 +70,10 @@ function nodeCommand(entry: string, cwd: string, description: string): AppComman
     cwd,
     description,
   };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }

@@ -63,7 +63,11 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
         setCookie,
       });
     if (!upstream || !pool) {
-      sendError(res, 503, `No instance is available: all ${upstreams.length} are starting, restarting or down.`);
+      sendError(
+        res,
+        503,
+        `No instance is available: all ${upstreams.length} are starting, restarting or down.`,
+      );
       trace(503, false);
       return;
     }

@@ -1,0 +1,277 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { isPortFree } from "../../src/cluster/ports.js";
+import { start } from "../../src/commands/start.js";
+import { AppStartError, PortInUseError } from "../../src/errors.js";
+import type { LabEvent } from "../../src/events.js";
+import { Client, shownValue } from "../support/http.js";
+import { fixtureApp, runStart, tempDir } from "../support/lab.js";
+import { findFreePorts } from "../support/ports.js";
+
+const fixtureCmd = `node ${fixtureApp}`;
+
+async function allFree(ports: number[]): Promise<boolean> {
+  const results = await Promise.all(ports.map((p) => isPortFree(p, "127.0.0.1")));
+  return results.every(Boolean);
+}
+
+describe("start", () => {
+  it("spreads requests over the instances strictly in turn and traces each one", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path, cmd: fixtureCmd, instances: 3 });
+    try {
+      const client = new Client();
+      const served: string[] = [];
+      served.push((await client.get(`${lab.proxyUrl}session/set/v`)).servedBy);
+      for (let i = 1; i < 7; i++) served.push((await client.get(lab.proxyUrl)).servedBy);
+      const [p1, p2, p3] = lab.ports.slice(1);
+      expect(served).toEqual([
+        `instance-1 :${p1}`,
+        `instance-2 :${p2}`,
+        `instance-3 :${p3}`,
+        `instance-1 :${p1}`,
+        `instance-2 :${p2}`,
+        `instance-3 :${p3}`,
+        `instance-1 :${p1}`,
+      ]);
+      const traces = lab.events.filter((e) => e.type === "request");
+      expect(traces).toHaveLength(7);
+      expect(traces[0]).toMatchObject({
+        method: "GET",
+        path: "/session/set/v",
+        instance: { index: 1, port: p1 },
+        status: 200,
+        setCookie: true,
+      });
+      expect(traces[1]).toMatchObject({ path: "/", instance: { index: 2 }, setCookie: false });
+      expect(traces.every((t) => t.type === "request" && t.ms >= 0)).toBe(true);
+    } finally {
+      await lab.stop();
+    }
+    expect(await allFree(lab.ports)).toBe(true);
+  });
+
+  it("shows the starter's symptom: the value is there only every other request", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path });
+    try {
+      const client = new Client();
+      const set = await client.get(`${lab.proxyUrl}session/set/hello`);
+      expect(shownValue(set.body)).toBe("hello");
+      const seen: (string | undefined)[] = [];
+      for (let i = 0; i < 6; i++) seen.push(shownValue((await client.get(lab.proxyUrl)).body));
+      // The set went to instance 1, so instance 2 answers first and has never heard of it.
+      expect(seen).toEqual([undefined, "hello", undefined, "hello", undefined, "hello"]);
+      // The instance without the session does not replace the client's cookie.
+      const sets = lab.events.filter((e) => e.type === "request" && e.setCookie);
+      expect(sets).toHaveLength(1);
+    } finally {
+      await lab.stop();
+    }
+    const copy = await readFile(join(dir.path, "01-shared-sessions", "app.mjs"), "utf8");
+    expect(copy).toContain("session-file-store");
+  });
+
+  it("runs the reference solution with --solution: the value is seen on every request", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path, solution: true, instances: 3 });
+    try {
+      const client = new Client();
+      await client.get(`${lab.proxyUrl}session/set/shared-${process.pid}`);
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(await client.get(lab.proxyUrl));
+      expect(answers.map((a) => shownValue(a.body))).toEqual(
+        Array(6).fill(`shared-${process.pid}`),
+      );
+      expect(new Set(answers.map((a) => a.servedBy)).size).toBe(3);
+      await client.get(`${lab.proxyUrl}session/unset/`);
+      for (let i = 0; i < 3; i++)
+        expect(shownValue((await client.get(lab.proxyUrl)).body)).toBeUndefined();
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it("HTML-escapes the value it shows", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path, instances: 1 });
+    try {
+      const client = new Client();
+      const page = await client.get(
+        `${lab.proxyUrl}session/set/${encodeURIComponent("<b>hi</b>")}`,
+      );
+      expect(page.body).toContain("&lt;b&gt;hi&lt;/b&gt;");
+      expect(page.body).not.toContain("<b>hi</b>");
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it("never overwrites the attendee's copy of the exercise", async () => {
+    await using dir = await tempDir();
+    const first = await runStart({ dir: dir.path, instances: 1 });
+    await first.stop();
+    const entry = join(dir.path, "01-shared-sessions", "app.mjs");
+    const edited = `${await readFile(entry, "utf8")}\n// my own edit\n`;
+    await writeFile(entry, edited);
+    const second = await runStart({ dir: dir.path, instances: 1 });
+    await second.stop();
+    expect(await readFile(entry, "utf8")).toBe(edited);
+    expect(first.events.some((e) => e.type === "workspace:created")).toBe(true);
+    expect(second.events.some((e) => e.type === "workspace:found")).toBe(true);
+  });
+
+  it("reports an instance that crashes on start by port, exit code and last log lines", async () => {
+    await using dir = await tempDir();
+    const error = await runStart({
+      dir: dir.path,
+      cmd: fixtureCmd,
+      env: { ...process.env, FIXTURE_CRASH: "1" },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppStartError);
+    const e = error as AppStartError;
+    expect(e.message).toMatch(/^Instance 1 on :\d+ exited with code 3 before it answered\.$/);
+    expect(e.lastLines).toContain("fixture: failing on purpose before listening");
+    expect(e.exitCode).toBe(2);
+  });
+
+  it("says to listen on APP_PORT when an instance never answers", async () => {
+    await using dir = await tempDir();
+    const [elsewhere] = await findFreePorts(1);
+    const error = await runStart({
+      dir: dir.path,
+      cmd: fixtureCmd,
+      instances: 1,
+      timeoutMs: 800,
+      env: { ...process.env, FIXTURE_PORT: String(elsewhere) },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppStartError);
+    expect((error as AppStartError).message).toMatch(/did not answer HTTP within 0\.8 s/);
+    expect((error as AppStartError).hint).toMatch(/APP_PORT/);
+  });
+
+  it("reports a port already in use before spawning anything", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const { createServer } = await import("node:net");
+    const blocker = createServer().listen(ports[2], "127.0.0.1");
+    await new Promise((r) => blocker.once("listening", r));
+    const events: LabEvent[] = [];
+    try {
+      const error = await start({
+        exercise: undefined,
+        instances: 2,
+        port: ports[0] as number,
+        host: "127.0.0.1",
+        dir: dir.path,
+        cmd: fixtureCmd,
+        solution: false,
+        redisUrl: undefined,
+        timeoutMs: 5000,
+        watch: false,
+        interactive: false,
+        env: process.env,
+        cwd: dir.path,
+        emit: (e) => events.push(e),
+        signal: new AbortController().signal,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PortInUseError);
+      expect((error as PortInUseError).message).toBe(
+        `Port ${ports[2]} (instance 2) is already in use.`,
+      );
+      expect(events.filter((e) => e.type === "instance:starting")).toEqual([]);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
+  it("stops a shell-wrapped app whole and frees every port", async () => {
+    await using dir = await tempDir();
+    // The shell stays as the parent of node, as `npm start` would.
+    const lab = await runStart({ dir: dir.path, cmd: `sh -c 'node ${fixtureApp}; exit 0'` });
+    const result = await lab.stop();
+    expect(result.stoppedBy).toBe("signal");
+    expect(await allFree(lab.ports)).toBe(true);
+    expect(lab.events.filter((e) => e.type === "instance:exit" && e.expected)).toHaveLength(2);
+    expect(lab.events.at(-1)).toEqual({ type: "stopped" });
+  });
+
+  it("force-kills an app that ignores SIGTERM and says so", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({
+      dir: dir.path,
+      cmd: fixtureCmd,
+      instances: 1,
+      env: { ...process.env, FIXTURE_IGNORE_SIGTERM: "1" },
+    });
+    await lab.stop();
+    expect(lab.events.some((e) => e.type === "instance:killed")).toBe(true);
+    expect(await allFree(lab.ports)).toBe(true);
+  });
+
+  it("takes a crashed instance out of the rotation", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path, cmd: fixtureCmd, instances: 2 });
+    try {
+      const client = new Client();
+      const [, , p2] = lab.ports;
+      // Find instance 2's process by its port and kill it behind the lab's back.
+      const { execSync } = await import("node:child_process");
+      const pid = execSync(`ss -ltnpH 'sport = :${p2}'`)
+        .toString()
+        .match(/pid=(\d+)/)?.[1];
+      process.kill(Number(pid), "SIGKILL");
+      const exit = await lab.waitFor("instance:exit", (e) => e.instance.index === 2);
+      expect(exit.expected).toBe(false);
+      const served = [];
+      for (let i = 0; i < 4; i++) served.push((await client.get(lab.proxyUrl)).status);
+      expect(served).toEqual([200, 200, 200, 200]);
+      const last = lab.events.filter((e) => e.type === "request").slice(-4);
+      expect(last.every((e) => e.type === "request" && e.instance?.index === 1)).toBe(true);
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it("restarts the instances on r and when a file of the exercise changes", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path, instances: 2, watch: true });
+    try {
+      const client = new Client();
+      lab.act("restart");
+      await lab.waitFor("cluster:restarting", (e) => e.reason === "key");
+      const readyAgain = () => lab.events.filter((e) => e.type === "instance:ready").length;
+      await expect.poll(readyAgain, { timeout: 10_000 }).toBe(4);
+
+      const entry = join(dir.path, "01-shared-sessions", "app.mjs");
+      const source = await readFile(entry, "utf8");
+      await writeFile(
+        entry,
+        source.replace("<title>Shared sessions</title>", "<title>Edited</title>"),
+      );
+      await lab.waitFor("cluster:restarting", (e) => e.reason === "change");
+      await expect.poll(readyAgain, { timeout: 10_000 }).toBe(6);
+      expect((await client.get(lab.proxyUrl)).body).toContain("<title>Edited</title>");
+      expect((await client.get(lab.proxyUrl)).body).toContain("<title>Edited</title>");
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it("shows the next hint on h, one more each time", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path, cmd: fixtureCmd, instances: 1 });
+    try {
+      lab.act("hint");
+      const first = await lab.waitFor("hint");
+      lab.act("hint");
+      const second = await lab.waitFor("hint", (e) => e.number === 2);
+      expect(first.number).toBe(1);
+      expect(second.text).not.toBe(first.text);
+      expect(second.total).toBeGreaterThanOrEqual(3);
+    } finally {
+      await lab.stop();
+    }
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../src/errors.js";
+import { findExercise, listExercises } from "../../src/workspace/catalogue.js";
+
+describe("exercise catalogue", () => {
+  it("finds exercise 01 by id, number or prefix, and by default", async () => {
+    for (const name of [undefined, "01-shared-sessions", "1", "01", "01-shared"]) {
+      expect((await findExercise(name)).id).toBe("01-shared-sessions");
+    }
+  });
+
+  it("names the exercises there are when asked for one that is not", async () => {
+    await expect(findExercise("99")).rejects.toThrow(UsageError);
+    await expect(findExercise("nope")).rejects.toThrow('There is no exercise called "nope".');
+  });
+
+  it("gives every exercise a title, a goal, an entry file and progressive hints", async () => {
+    for (const exercise of await listExercises()) {
+      expect(exercise.title).toBeTruthy();
+      expect(exercise.goal).toBeTruthy();
+      expect(exercise.entry).toMatch(/\.m?js$/);
+      expect(exercise.hints.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
