@@ -21,7 +21,10 @@ export type LabEvent =
       instance: InstanceRef;
       code: number | null;
       signal: string | null;
+      /** The lab asked it to stop. */
       expected: boolean;
+      /** It had answered HTTP before it ended (false: it died while booting). */
+      wasReady: boolean;
       lastLines: readonly string[];
     }
   | { type: "instance:killed"; instance: InstanceRef; graceMs: number }
@@ -33,6 +36,7 @@ export type LabEvent =
       interactive: boolean;
     }
   | { type: "cluster:restarting"; reason: "key" | "change"; file?: string }
+  | { type: "cluster:restarted"; ms: number }
   | { type: "cluster:failed"; message: string; hint: string; lastLines: readonly string[] }
   | {
       type: "request";

@@ -42,17 +42,29 @@ export class Cluster {
   }
 
   /**
-   * Starts every instance in parallel and waits until all answer HTTP. If any fails, the
-   * others are stopped and the first failure (by instance number) is thrown.
+   * Starts every instance in parallel and waits until all answer HTTP. The first failure
+   * stops the others at once (no waiting out their timeouts) and is thrown.
    */
   async start(signal?: AbortSignal): Promise<void> {
-    const results = await Promise.allSettled(
-      this.instances.map((instance) => instance.start(this.options.timeoutMs, signal)),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) {
+    const giveUp = new AbortController();
+    const onAbort = () => giveUp.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let firstFailure: { reason: unknown } | undefined;
+    try {
+      await Promise.all(
+        this.instances.map((instance) =>
+          instance.start(this.options.timeoutMs, giveUp.signal).catch((reason: unknown) => {
+            firstFailure ??= { reason };
+            giveUp.abort();
+          }),
+        ),
+      );
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+    if (firstFailure) {
       await this.stop();
-      throw failed.reason;
+      throw firstFailure.reason;
     }
   }
 

@@ -39,6 +39,7 @@ export class Instance {
   #child: Child | undefined;
   #exited: Promise<void> = Promise.resolve();
   #stopping = false;
+  #ready = false;
 
   constructor(private readonly options: InstanceOptions) {
     this.ref = options.ref;
@@ -53,6 +54,7 @@ export class Instance {
     const { command, env, emit, host, ref } = this.options;
     this.log.clear();
     this.#stopping = false;
+    this.#ready = false;
     const began = performance.now();
     emit({ type: "instance:starting", instance: ref });
     const child: Child = execa(command.file, [...command.args], {
@@ -87,9 +89,10 @@ export class Instance {
         code: result.exitCode ?? null,
         signal: result.signal ?? null,
         expected,
+        wasReady: this.#ready,
         lastLines: this.log.lines,
       });
-      if (!expected) this.options.onUnexpectedExit?.(ref);
+      if (!expected && this.#ready) this.options.onUnexpectedExit?.(ref);
       return result;
     });
     this.#exited = ended.then(() => {});
@@ -102,6 +105,7 @@ export class Instance {
       signal,
     });
     if (ready) {
+      this.#ready = true;
       emit({ type: "instance:ready", instance: ref, ms: Math.round(performance.now() - began) });
       return;
     }

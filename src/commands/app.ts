@@ -1,8 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { AppCommand } from "../cluster/instance.js";
 import type { Emit } from "../events.js";
-import { chooseRedisUrl, maskRedisUrl } from "../redis/url.js";
+import { maskRedisUrl, type RedisChoice } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { registerHook } from "../workspace/paths.js";
 import { loadState, sessionPrefix } from "../workspace/state.js";
@@ -13,7 +14,7 @@ export interface AppChoice {
   readonly exercise: Exercise;
   readonly solution: boolean;
   readonly cmd: string | undefined;
-  readonly redisUrl: string | undefined;
+  readonly redis: RedisChoice;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly emit: Emit;
@@ -32,10 +33,9 @@ export interface PreparedApp {
  * starter on first use), the reference solution, or any command honouring the app contract.
  */
 export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
-  const { workspace, exercise, emit } = choice;
+  const { workspace, exercise, emit, redis } = choice;
   await mkdir(workspace, { recursive: true });
   const state = await loadState(workspace);
-  const redis = chooseRedisUrl(choice.redisUrl, choice.env);
   const env: Record<string, string> = {
     ...definedOnly(choice.env),
     REDIS_URL: redis.url,
@@ -47,6 +47,9 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
   let watchDir: string | undefined;
   if (choice.cmd !== undefined) {
     command = { file: choice.cmd, args: [], shell: true, cwd: choice.cwd, description: choice.cmd };
+    // A Node app run with --cmd resolves the exercise's packages from the lab too.
+    env.NODE_OPTIONS =
+      `${env.NODE_OPTIONS ?? ""} --import "${pathToFileURL(registerHook).href}"`.trim();
   } else if (choice.solution) {
     const cwd = join(workspace, exercise.id);
     await mkdir(cwd, { recursive: true });

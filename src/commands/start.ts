@@ -3,9 +3,11 @@ import { assertPortsFree, instancePorts } from "../cluster/ports.js";
 import { AppStartError } from "../errors.js";
 import type { Emit } from "../events.js";
 import { startProxy } from "../proxy/proxy.js";
+import { chooseRedisUrl } from "../redis/url.js";
 import { findExercise } from "../workspace/catalogue.js";
 import { nextHint } from "../workspace/hints.js";
 import { watchExercise } from "../workspace/watch.js";
+import { assertUsableWorkspace } from "../workspace/workspace.js";
 import { prepareApp } from "./app.js";
 
 export type StartAction = "restart" | "hint" | "quit";
@@ -45,10 +47,13 @@ export interface StartResult {
  */
 export async function start(options: StartOptions): Promise<StartResult> {
   const { emit, signal, host } = options;
+  // Everything that can be wrong with the options is found before anything is created.
+  const redis = chooseRedisUrl(options.redisUrl, options.env);
   const exercise = await findExercise(options.exercise);
   const ports = instancePorts(options.port, options.instances);
   await assertPortsFree(options.port, ports, host);
-  const app = await prepareApp({ ...options, workspace: options.dir, exercise });
+  await assertUsableWorkspace(options.dir, false);
+  const app = await prepareApp({ ...options, workspace: options.dir, exercise, redis });
 
   const began = performance.now();
   const proxy = await startProxy({
@@ -94,9 +99,12 @@ export async function start(options: StartOptions): Promise<StartResult> {
 
     const restarts = serialise(async () => {
       setAllAvailable(false);
+      const restartBegan = performance.now();
       try {
         await cluster.restart(stop.signal);
+        if (stop.signal.aborted) return;
         setAllAvailable(true);
+        emit({ type: "cluster:restarted", ms: Math.round(performance.now() - restartBegan) });
       } catch (error) {
         if (!(error instanceof AppStartError)) throw error;
         emit({

@@ -49,7 +49,8 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "instance:ready":
         return;
       case "instance:exit":
-        if (!event.expected) {
+        // A death during boot is reported once, by the start error that follows.
+        if (!event.expected && event.wasReady) {
           const how = event.signal ? `killed by ${event.signal}` : `exited with code ${event.code}`;
           write(
             `${prefix(event.instance)} ${c.red(`✘ instance ${event.instance.index} on :${event.instance.port} ${how}`)} — the proxy skips it until a restart (r, or save a file).`,
@@ -88,6 +89,9 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
               : "↻ restarting the instances",
           ),
         );
+        return;
+      case "cluster:restarted":
+        write(c.green(`✔ instances ready again in ${event.ms} ms`));
         return;
       case "cluster:failed":
         write(`${c.red("✘")} ${event.message}`);

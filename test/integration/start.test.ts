@@ -131,7 +131,7 @@ describe("start", () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppStartError);
     const e = error as AppStartError;
-    expect(e.message).toMatch(/^Instance 1 on :\d+ exited with code 3 before it answered\.$/);
+    expect(e.message).toMatch(/^Instance [12] on :\d+ exited with code 3 before it answered\.$/);
     expect(e.lastLines).toContain("fixture: failing on purpose before listening");
     expect(e.exitCode).toBe(2);
   });
@@ -215,13 +215,12 @@ describe("start", () => {
     const lab = await runStart({ dir: dir.path, cmd: fixtureCmd, instances: 2 });
     try {
       const client = new Client();
-      const [, , p2] = lab.ports;
-      // Find instance 2's process by its port and kill it behind the lab's back.
-      const { execSync } = await import("node:child_process");
-      const pid = execSync(`ss -ltnpH 'sport = :${p2}'`)
-        .toString()
-        .match(/pid=(\d+)/)?.[1];
-      process.kill(Number(pid), "SIGKILL");
+      // Kill instance 2 behind the lab's back.
+      const log = await lab.waitFor(
+        "instance:log",
+        (e) => e.instance.index === 2 && /pid \d+/.test(e.line),
+      );
+      process.kill(Number(/pid (\d+)/.exec(log.line)?.[1]), "SIGKILL");
       const exit = await lab.waitFor("instance:exit", (e) => e.instance.index === 2);
       expect(exit.expected).toBe(false);
       const served = [];

@@ -1,0 +1,97 @@
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { isPortFree } from "../../src/cluster/ports.js";
+import { runCli } from "../support/cli.js";
+import { fixtureApp, tempDir } from "../support/lab.js";
+import { findFreePorts } from "../support/ports.js";
+
+describe("session-lab (built CLI)", () => {
+  it("prints help and exits 0", async () => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(["--help"], { cwd: dir.path }).exited;
+    expect(code).toBe(0);
+    expect(output).toMatch(/start \[options\] \[exercise\]/);
+  });
+
+  it.each([
+    [["start", "-n", "0"], /--instances must be between 1 and 32, not 0\./],
+    [["start", "--port", "abc"], /--port must be a whole number, not "abc"\./],
+    [["start", "--redis-url", "http://x"], /--redis-url must start with redis:\/\/ or rediss:\/\//],
+    [["start", "nope"], /There is no exercise called "nope"\./],
+    [["start", "--bogus"], /unknown option '--bogus'/],
+  ])("rejects %j with one sentence, exit 2 and nothing created", async (args, message) => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(args, { cwd: dir.path }).exited;
+    expect(code).toBe(2);
+    expect(output).toMatch(message);
+    expect(output).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(join(dir.path, "workshop"))).toBe(false);
+  });
+
+  it("brings the starter up behind the proxy, and Ctrl-C stops everything with exit 130", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const run = runCli(["start", "--port", String(ports[0])], { cwd: dir.path });
+    try {
+      await run.waitForOutput(/round-robin over 2 instances on .*\n/);
+      expect(run.output()).toContain("Edit workshop/01-shared-sessions/app.mjs");
+      expect(run.output()).toContain(`Open http://127.0.0.1:${ports[0]}/`);
+      expect(run.output()).toContain(`round-robin over 2 instances on :${ports[1]}, :${ports[2]}`);
+      const answer = await fetch(`http://127.0.0.1:${ports[0]}/`);
+      expect(answer.headers.get("x-served-by")).toBe(`instance-1 :${ports[1]}`);
+      await run.waitForOutput(/proxy +\| GET \/ → app-1/);
+    } finally {
+      run.child.kill("SIGINT");
+    }
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    for (const port of ports) expect(await isPortFree(port, "127.0.0.1")).toBe(true);
+  });
+
+  it("stops on SIGTERM during boot with exit 0 and leaves nothing running", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const run = runCli(["start", "--port", String(ports[0]), "--cmd", `node ${fixtureApp}`], {
+      cwd: dir.path,
+      env: { FIXTURE_NO_LISTEN: "1" },
+    });
+    await run.waitForOutput(/running, but not listening/);
+    run.child.kill("SIGTERM");
+    const { code } = await run.exited;
+    expect(code).toBe(0);
+    for (const port of ports) expect(await isPortFree(port, "127.0.0.1")).toBe(true);
+  });
+
+  it("says which port is taken and exits 2", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const blocker = createServer().listen(ports[0], "127.0.0.1");
+    await new Promise((r) => blocker.once("listening", r));
+    try {
+      const { code, output } = await runCli(["start", "--port", String(ports[0])], {
+        cwd: dir.path,
+      }).exited;
+      expect(code).toBe(2);
+      expect(output).toContain(`Port ${ports[0]} (the proxy) is already in use.`);
+      expect(output).toContain("--port");
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
+  it("reports an app that crashes on start with its port and last log lines, exit 2", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const { code, output } = await runCli(
+      ["start", "--port", String(ports[0]), "--cmd", `node ${fixtureApp}`],
+      { cwd: dir.path, env: { FIXTURE_CRASH: "1" } },
+    ).exited;
+    expect(code).toBe(2);
+    expect(output).toMatch(
+      new RegExp(`Instance 1 on :${ports[1]} exited with code 3 before it answered\\.`),
+    );
+    expect(output).toContain("fixture: failing on purpose before listening");
+  });
+});
