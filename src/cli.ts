@@ -6,6 +6,7 @@ import {
   DEFAULT_TIMEOUT_S,
   DEFAULT_WORKSPACE,
   parseClusterOptions,
+  parseHttpUrl,
   type RawClusterOptions,
 } from "./options.js";
 
@@ -28,7 +29,7 @@ const VERSION = "0.1.0";
 
 /** Turns argv into typed options and runs one command; commands are imported lazily. */
 export async function runCli(context: CliContext): Promise<CliOutcome> {
-  const outcome: CliOutcome = { exitCode: 0 };
+  let outcome: CliOutcome = { exitCode: 0 };
   const program = new Command("session-lab")
     .description("Run the shared-sessions workshop: N app instances behind a round-robin proxy.")
     .version(VERSION)
@@ -69,6 +70,38 @@ export async function runCli(context: CliContext): Promise<CliOutcome> {
           signal: context.signal,
           actions: interactive ? keyActions(context.stdin) : undefined,
         });
+      },
+    );
+
+  withClusterOptions(
+    program.command("check").argument("[exercise]", "exercise id or number (default: the first)"),
+  )
+    .description("grade the exercise: scripted requests through a proxy, did sessions survive?")
+    .option(
+      "--url <url>",
+      "grade a load-balanced deployment the lab did not start, e.g. http://127.0.0.1:8080",
+    )
+    .option("--json", "print one JSON document (schema session-lab/check@1) instead of the report")
+    .action(
+      async (
+        exercise: string | undefined,
+        raw: RawClusterOptions & { url?: string; json?: boolean },
+      ) => {
+        const choice = parseClusterOptions(raw, context.cwd);
+        const url = raw.url === undefined ? undefined : parseHttpUrl(raw.url);
+        const emit = raw.json ? () => {} : await reporter(context, { quiet: true });
+        const { check } = await import("./commands/check.js");
+        const report = await check({
+          ...choice,
+          exercise,
+          url,
+          env: context.env,
+          cwd: context.cwd,
+          emit,
+          signal: context.signal,
+        });
+        if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        outcome = { exitCode: report.exitCode };
       },
     );
 

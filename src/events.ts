@@ -1,3 +1,6 @@
+import type { CheckReport } from "./commands/check-report.js";
+import type { ScenarioResult } from "./scenarios/types.js";
+
 /** One instance of the app under test: its 1-based number and its port. */
 export interface InstanceRef {
   readonly index: number;
@@ -48,6 +51,9 @@ export type LabEvent =
       setCookie: boolean;
     }
   | { type: "hint"; exercise: string; number: number; total: number; text: string }
+  | { type: "check:begin"; exercise: string; title: string; target: string; redis: string }
+  | { type: "scenario"; result: ScenarioResult }
+  | { type: "check:end"; report: CheckReport }
   | { type: "stopping"; reason: string }
   | { type: "stopped" };
 

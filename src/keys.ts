@@ -11,6 +11,7 @@ export function keyActions(stdin: NodeJS.ReadStream) {
         if (key === "\u0003") process.kill(process.pid, "SIGINT");
         else if (key === "r" || key === "R") listener("restart");
         else if (key === "h" || key === "H") listener("hint");
+        else if (key === "c" || key === "C") listener("check");
         else if (key === "q" || key === "Q") listener("quit");
       }
     };

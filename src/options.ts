@@ -103,3 +103,23 @@ function parseNumber(value: string | undefined, fallback: number, name: string):
   }
   return n;
 }
+
+/** Validates --url: an http(s) URL of a deployment to grade. */
+export function parseHttpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(
+      `--url "${value}" is not a URL.`,
+      "Write it in full, e.g. --url http://127.0.0.1:8080.",
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(
+      `--url must be an http:// or https:// URL, not ${url.protocol}//.`,
+      "For example: --url http://127.0.0.1:8080.",
+    );
+  }
+  return url.toString();
+}

@@ -35,3 +35,23 @@ export async function assertPortsFree(
     await assertPortFree(port, host, `instance ${i + 1}`);
   }
 }
+
+/**
+ * `count` consecutive free ports (a proxy port and its instance ports), from a random base so
+ * that several labs on one machine (a running start, a check, parallel tests) stay apart.
+ */
+export async function findFreePortRange(count: number, host = "127.0.0.1"): Promise<number[]> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (40_000 - count));
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    let free = true;
+    for (const port of ports) {
+      if (!(await isPortFree(port, host))) {
+        free = false;
+        break;
+      }
+    }
+    if (free) return ports;
+  }
+  throw new Error(`no ${count} consecutive free ports found on ${host}`);
+}

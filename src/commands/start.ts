@@ -9,8 +9,10 @@ import { nextHint } from "../workspace/hints.js";
 import { watchExercise } from "../workspace/watch.js";
 import { assertUsableWorkspace } from "../workspace/workspace.js";
 import { prepareApp } from "./app.js";
+import { serialise } from "./serialise.js";
+import { checkRunningCluster } from "./start-check.js";
 
-export type StartAction = "restart" | "hint" | "quit";
+export type StartAction = "restart" | "hint" | "check" | "quit";
 
 export interface StartOptions {
   readonly exercise: string | undefined;
@@ -56,11 +58,15 @@ export async function start(options: StartOptions): Promise<StartResult> {
   const app = await prepareApp({ ...options, workspace: options.dir, exercise, redis });
 
   const began = performance.now();
+  // While c runs a check, its scripted requests are in the check's report, not the log.
+  let checking: Promise<unknown> | undefined;
   const proxy = await startProxy({
     host,
     port: options.port,
     upstreams: ports.map((port, i) => ({ index: i + 1, port })),
-    emit,
+    emit: (event) => {
+      if (!checking) emit(event);
+    },
   });
   const cluster = new Cluster({
     command: app.command,
@@ -116,7 +122,9 @@ export async function start(options: StartOptions): Promise<StartResult> {
       }
     });
     const restart = restarts.run;
+
     cleanups.push(() => restarts.idle());
+    cleanups.push(() => checking);
     if (options.watch && app.watchDir) {
       const watcher = watchExercise(app.watchDir, exercise.sessionDirs, (file) => {
         emit({ type: "cluster:restarting", reason: "change", file });
@@ -131,6 +139,21 @@ export async function start(options: StartOptions): Promise<StartResult> {
           else if (action === "restart") {
             emit({ type: "cluster:restarting", reason: "key" });
             restart();
+          } else if (action === "check" && !checking) {
+            checking = checkRunningCluster({
+              exercise,
+              cluster,
+              proxy,
+              redisUrl: redis.url,
+              command: app.command.description,
+              restart,
+              emit,
+              record: app.watchDir ? options.dir : undefined,
+            })
+              .catch(() => {})
+              .finally(() => {
+                checking = undefined;
+              });
           } else if (action === "hint") {
             nextHint(options.dir, exercise).then(
               (hint) => emit({ type: "hint", exercise: exercise.id, ...hint }),
@@ -158,32 +181,4 @@ function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) =>
     signal.addEventListener("abort", () => resolve(), { once: true }),
   );
-}
-
-/**
- * Runs `task` one at a time: a call while it runs schedules exactly one more run after it,
- * however many calls arrive (a burst of saves restarts the cluster once more, not ten times).
- */
-function serialise(task: () => Promise<void>): { run: () => void; idle: () => Promise<void> } {
-  let running: Promise<void> | undefined;
-  let again = false;
-  const run = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = task()
-      .catch(() => {})
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  const idle = async () => {
-    while (running) await running;
-  };
-  return { run, idle };
 }

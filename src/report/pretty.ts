@@ -1,5 +1,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { Emit, InstanceRef, LabEvent } from "../events.js";
+import { scenarioLines, verdictLines } from "./check-pretty.js";
+import { stripControl } from "./strip.js";
 
 export interface PrettyOptions {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -22,6 +24,7 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
     return c[colour](`${`app-${i.index}`.padEnd(width)} |`);
   };
   const proxyPrefix = () => c.gray(`${"proxy".padEnd(width)} |`);
+  let detailShown = false;
 
   return (event: LabEvent) => {
     switch (event.type) {
@@ -74,7 +77,7 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         write(
           c.gray(
             event.interactive
-              ? "     keys: r restart · h hint · q quit"
+              ? "     keys: c check · r restart · h hint · q quit"
               : "     Ctrl-C stops everything",
           ),
         );
@@ -111,6 +114,20 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         write(`${c.yellow("💡")} Hint ${event.number}/${event.total} for ${event.exercise}:`);
         write(`   ${event.text}`);
         return;
+      case "check:begin":
+        detailShown = false;
+        write("");
+        write(`${c.bold("session-lab check")} · ${event.exercise} (${event.title})`);
+        write(c.gray(`  ${event.target} · Redis ${event.redis}`));
+        write("");
+        return;
+      case "scenario":
+        for (const line of scenarioLines(event.result, c, !detailShown)) write(line);
+        if (event.result.status === "fail" || event.result.status === "error") detailShown = true;
+        return;
+      case "check:end":
+        for (const line of verdictLines(event.report, c)) write(line);
+        return;
       case "stopping":
         write(c.gray(`Stopping (${event.reason})…`));
         return;
@@ -125,13 +142,4 @@ function statusColour(c: ChalkInstance, status: number): string {
   if (status >= 500) return c.red(String(status));
   if (status >= 400) return c.yellow(String(status));
   return c.green(String(status));
-}
-
-/** Terminal escape sequences (CSI, OSC) and other control characters, but not tab or newline. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]/g;
-
-/** Removes terminal control sequences, so an app's output cannot rewrite the lab's screen. */
-export function stripControl(text: string): string {
-  return text.replace(CONTROL, "");
 }

@@ -3,6 +3,12 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { labDir } from "./paths.js";
 
+/** Per exercise: how far the hints went, and the last check of the attendee's copy. */
+export interface ExerciseProgress {
+  hintsShown?: number;
+  lastCheck?: { verdict: "pass" | "fail" | "error"; at: string };
+}
+
 /** What the lab remembers about a workspace, in `.session-lab/state.json`. */
 export interface WorkspaceState {
   version: 1;
@@ -10,7 +16,7 @@ export interface WorkspaceState {
   workspaceId: string;
   /** Cookie-signing secret shared by every instance of this workspace. */
   secret: string;
-  exercises: Record<string, { hintsShown?: number }>;
+  exercises: Record<string, ExerciseProgress>;
 }
 
 function statePath(workspace: string): string {
@@ -49,4 +55,16 @@ export async function saveState(workspace: string, state: WorkspaceState): Promi
 /** The Redis key prefix the lab hands to every instance of this workspace and exercise. */
 export function sessionPrefix(state: WorkspaceState, exerciseId: string): string {
   return `session-lab:${state.workspaceId}:${exerciseId}:`;
+}
+
+/** Remembers the verdict of the latest check of an exercise, for `list`. */
+export async function recordCheck(
+  workspace: string,
+  exerciseId: string,
+  verdict: "pass" | "fail" | "error",
+  at: string,
+): Promise<void> {
+  const state = await loadState(workspace);
+  state.exercises[exerciseId] = { ...state.exercises[exerciseId], lastCheck: { verdict, at } };
+  await saveState(workspace, state);
 }

@@ -1,4 +1,4 @@
-import { access, constants, cp, mkdir, readdir, stat } from "node:fs/promises";
+import { access, constants, cp, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
@@ -86,4 +86,19 @@ async function exists(path: string): Promise<boolean> {
 export function displayPath(path: string, cwd = process.cwd()): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith("..") && rel.length < path.length ? rel : path;
+}
+
+/** Removes the per-port session folders a check's instances wrote (`sessions/<port>`). */
+export async function removeSessionDirs(
+  exerciseDir: string,
+  sessionDirs: readonly string[],
+  ports: readonly number[],
+): Promise<void> {
+  await Promise.all(
+    sessionDirs.flatMap((dir) =>
+      ports.map((port) =>
+        rm(join(exerciseDir, dir, String(port)), { recursive: true, force: true }),
+      ),
+    ),
+  );
 }

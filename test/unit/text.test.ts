@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { maskRedisUrl, parseRedisUrl } from "../../src/redis/url.js";
-import { stripControl } from "../../src/report/pretty.js";
+import { stripControl } from "../../src/report/strip.js";
 import { isIgnoredChange } from "../../src/workspace/watch.js";
 
 describe("stripControl", () => {

@@ -1,0 +1,66 @@
+import { type Dispatcher, errors, request } from "undici";
+import { CookieJar } from "./cookies.js";
+import { servedByPort } from "./instance-id.js";
+import type { Observation } from "./types.js";
+
+/** A request through the proxy that got no usable answer: the scenario cannot go on. */
+export class CannotRunError extends Error {}
+
+/** One simulated browser: its own cookie jar, requests through the proxy. */
+export class ScenarioClient {
+  readonly jar = new CookieJar();
+
+  constructor(
+    readonly name: string,
+    private readonly baseUrl: string,
+    private readonly dispatcher: Dispatcher,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /**
+   * GETs `path` and records which instance served it and which of `values` the page shows.
+   * Throws CannotRunError when nothing (or only the proxy) answered.
+   */
+  async get(path: string, values: readonly string[]): Promise<Observation & { body: string }> {
+    const started = performance.now();
+    const cookie = this.jar.header();
+    let answer: Dispatcher.ResponseData;
+    let body: string;
+    try {
+      answer = await request(new URL(path, this.baseUrl), {
+        dispatcher: this.dispatcher,
+        headers: cookie ? { cookie } : {},
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      body = await answer.body.text();
+    } catch (error) {
+      throw new CannotRunError(describe(error, path, this.timeoutMs));
+    }
+    if (body.startsWith("session-lab proxy:")) {
+      throw new CannotRunError(
+        `GET ${path} got ${answer.statusCode} from the proxy: ${body.slice(19).trim()}`,
+      );
+    }
+    const raw = answer.headers["set-cookie"];
+    const setCookie = this.jar.accept(raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
+    return {
+      client: this.name,
+      path,
+      status: answer.statusCode,
+      port: servedByPort(answer.headers, body),
+      shows: values.find((v) => body.includes(v)) ?? "",
+      setCookie,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      body,
+    };
+  }
+}
+
+function describe(error: unknown, path: string, timeoutMs: number): string {
+  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
+    return `GET ${path} did not answer within ${timeoutMs / 1000} s: is the app waiting for something (Redis?)`;
+  }
+  const code = (error as { code?: string }).code;
+  return `GET ${path} failed: ${code ?? (error as Error).message}`;
+}

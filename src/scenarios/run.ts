@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto";
+import { Agent } from "undici";
+import { findSessionKey } from "../redis/inspect.js";
+import { CannotRunError, ScenarioClient } from "./client.js";
+import { sessionIdCandidates } from "./cookies.js";
+import { SCENARIOS, type ScenarioContext } from "./scenarios.js";
+import { type Advisory, SCENARIO_TITLES, type ScenarioId, type ScenarioResult } from "./types.js";
+
+/** What the scenarios run against. */
+export interface CheckTarget {
+  readonly proxyUrl: string;
+  /** Instance ports when the lab started them; unknown for a deployment given with --url. */
+  readonly instances: readonly number[] | undefined;
+  /** How many instances to expect when they are unknown. */
+  readonly expectedInstances: number;
+  readonly restart?: () => Promise<void>;
+  /** The Redis handed to the instances (or named by the user), to look for sessions in. */
+  readonly redisUrl: string | undefined;
+  readonly redisLabel: string;
+  /** The last log lines of the instance on `port`, when the lab runs it. */
+  readonly logOf?: (port: number) => readonly string[];
+  readonly requestTimeoutMs: number;
+}
+
+export interface ScenarioRun {
+  readonly results: ScenarioResult[];
+  readonly advisories: Advisory[];
+}
+
+/**
+ * Runs the scenarios in order (after "boot", which the caller has graded), stopping at the
+ * first that cannot run; calls `onResult` as each one ends.
+ */
+export async function runScenarios(
+  target: CheckTarget,
+  ids: readonly ScenarioId[],
+  onResult: (result: ScenarioResult) => void,
+): Promise<ScenarioRun> {
+  const dispatcher = new Agent({ keepAliveTimeout: 5000, connections: 8 });
+  const results: ScenarioResult[] = [];
+  const advisories: Advisory[] = [];
+  const instances = [...(target.instances ?? [])];
+  const ctx: ScenarioContext = {
+    get instances() {
+      return instances;
+    },
+    reads: 2 * Math.max(instances.length, target.expectedInstances),
+    client: (name) =>
+      new ScenarioClient(name, target.proxyUrl, dispatcher, target.requestTimeoutMs),
+    token: () => `sl-${randomBytes(5).toString("hex")}`,
+    restart: target.restart,
+    findInRedis: target.redisUrl
+      ? (cookies) => findSessionKey(target.redisUrl as string, cookies.flatMap(sessionIdCandidates))
+      : undefined,
+    redisLabel: target.redisLabel,
+    passed: (id) => {
+      const earlier = results.find((r) => r.id === id);
+      return earlier ? earlier.status === "pass" : undefined;
+    },
+  };
+  try {
+    for (const id of ids) {
+      if (id === "boot") continue;
+      const started = performance.now();
+      let result: ScenarioResult;
+      try {
+        const outcome = await SCENARIOS[id](ctx);
+        result = {
+          id,
+          title: SCENARIO_TITLES[id],
+          ...withServerErrors(outcome, target),
+          ms: elapsed(started),
+        };
+      } catch (error) {
+        if (!(error instanceof CannotRunError)) throw error;
+        result = {
+          id,
+          title: SCENARIO_TITLES[id],
+          status: "error",
+          summary: `could not run: ${error.message}`,
+          cause: "the app did not answer through the proxy",
+          hint: "Read the instances' log lines below; is every instance still running?",
+          observations: [],
+          lastLines: lastLinesOfAll(target, instances),
+          ms: elapsed(started),
+        };
+      }
+      // Learn instances as they answer, for a deployment the lab did not start.
+      for (const o of result.observations)
+        if (o.port !== null && !instances.includes(o.port)) instances.push(o.port);
+      results.push(result);
+      onResult(result);
+      if (result.status === "error") break;
+    }
+    if (!results.some((r) => r.status === "error")) {
+      const xss = await checkEscaping(ctx).catch(() => undefined);
+      if (xss) advisories.push(xss);
+    }
+  } finally {
+    await dispatcher.close();
+  }
+  return { results, advisories };
+}
+
+/**
+ * "boot" for a deployment the lab did not start: GET / through it, twice per expected
+ * instance, and list the instances that answered.
+ */
+export async function bootThroughUrl(target: CheckTarget): Promise<ScenarioResult> {
+  const started = performance.now();
+  const dispatcher = new Agent({ keepAliveTimeout: 5000 });
+  const client = new ScenarioClient("A", target.proxyUrl, dispatcher, target.requestTimeoutMs);
+  const observations = [];
+  try {
+    for (let i = 0; i < 2 * target.expectedInstances; i++) {
+      const { body: _body, ...o } = await client.get("/", []);
+      observations.push(o);
+    }
+  } catch (error) {
+    if (!(error instanceof CannotRunError)) throw error;
+    return {
+      id: "boot",
+      title: SCENARIO_TITLES.boot,
+      status: "error",
+      summary: `could not run: ${error.message}`,
+      cause: `nothing answered at ${target.proxyUrl}`,
+      hint: "Is the deployment running, and is the URL right?",
+      observations,
+      ms: elapsed(started),
+    };
+  } finally {
+    await dispatcher.close();
+  }
+  const seen = [...new Set(observations.map((o) => o.port).filter((p): p is number => p !== null))];
+  const bad = observations.find((o) => o.status >= 400);
+  return {
+    id: "boot",
+    title: SCENARIO_TITLES.boot,
+    status: bad ? "error" : "pass",
+    summary: bad
+      ? `GET / answered ${bad.status}`
+      : seen.length > 0
+        ? `${seen.map((p) => `:${p}`).join(", ")} answered through ${target.proxyUrl}`
+        : `answered through ${target.proxyUrl} (no page named its port; per-instance results are unknown)`,
+    cause: bad ? "the deployment does not serve GET /" : undefined,
+    observations,
+    ms: elapsed(started),
+  };
+}
+
+/** An app that answered 5xx failed the scenario, whatever else it showed. */
+function withServerErrors<
+  T extends { observations: readonly { status: number; port: number | null; path: string }[] },
+>(
+  outcome: T & { status: ScenarioResult["status"]; summary: string },
+  target: CheckTarget,
+): T & {
+  status: ScenarioResult["status"];
+  summary: string;
+  cause?: string;
+  hint?: string;
+  lastLines?: readonly string[];
+} {
+  const broken = outcome.observations.find((o) => o.status >= 500);
+  if (!broken) return outcome;
+  const where = broken.port ? ` on :${broken.port}` : "";
+  return {
+    ...outcome,
+    status: "fail",
+    summary: `GET ${broken.path} answered ${broken.status}${where}`,
+    cause: `the app failed while handling a request${where}`,
+    hint: "Read the instance's log lines below for the error.",
+    lastLines: broken.port && target.logOf ? target.logOf(broken.port) : undefined,
+  };
+}
+
+function lastLinesOfAll(
+  target: CheckTarget,
+  instances: readonly number[],
+): readonly string[] | undefined {
+  if (!target.logOf) return undefined;
+  const logOf = target.logOf;
+  return instances.flatMap((port) =>
+    logOf(port)
+      .slice(-5)
+      .map((line) => `:${port} | ${line}`),
+  );
+}
+
+/** Advisory: does the page echo a value with HTML in it unescaped (reflected XSS)? */
+async function checkEscaping(ctx: ScenarioContext): Promise<Advisory | undefined> {
+  const probe = `<i>${ctx.token()}</i>`;
+  const page = await ctx.client("X").get(`/session/set/${encodeURIComponent(probe)}`, [probe]);
+  if (page.shows !== probe) return undefined;
+  return {
+    id: "reflected-xss",
+    message: `the page shows a stored value unescaped${page.port ? ` (on :${page.port})` : ""}: a value with HTML in it runs in the browser (reflected XSS). Escape it before putting it in the page.`,
+  };
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}

@@ -1,0 +1,61 @@
+/** The scenarios that can grade an exercise, in the order they run. */
+export const SCENARIO_IDS = [
+  "boot",
+  "shared",
+  "unset",
+  "isolation",
+  "restart",
+  "store-evidence",
+] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+/** One request a scenario made through the proxy and what it saw. */
+export interface Observation {
+  /** Which simulated browser: "A", "B", ... each with its own cookie jar. */
+  readonly client: string;
+  readonly path: string;
+  readonly status: number;
+  /** The port of the instance that served it, when known. */
+  readonly port: number | null;
+  /** Which of the scenario's values the page showed ("" for none of them). */
+  readonly shows: string;
+  /** Names of the cookies the response set. */
+  readonly setCookie: readonly string[];
+  readonly ms: number;
+}
+
+export type ScenarioStatus = "pass" | "fail" | "error" | "skipped";
+
+/** What one scenario found: a status, one sentence, and for failures a cause and a hint. */
+export interface Verdict {
+  readonly status: ScenarioStatus;
+  readonly summary: string;
+  readonly cause?: string;
+  readonly hint?: string;
+}
+
+export interface ScenarioResult extends Verdict {
+  readonly id: ScenarioId;
+  readonly title: string;
+  /** Per instance: did it show the value this scenario is about? */
+  readonly instances?: readonly { port: number; saw: boolean }[];
+  readonly observations: readonly Observation[];
+  /** Log lines worth showing with an error (an instance that crashed). */
+  readonly lastLines?: readonly string[];
+  readonly ms: number;
+}
+
+export const SCENARIO_TITLES: Record<ScenarioId, string> = {
+  boot: "every instance answers on its APP_PORT",
+  shared: "a value set through one instance is seen by all",
+  unset: "an unset value is gone from every instance",
+  isolation: "each client sees only its own session",
+  restart: "sessions survive restarting every instance",
+  "store-evidence": "the session is really stored in Redis",
+};
+
+/** An advisory: reported, never changes the verdict. */
+export interface Advisory {
+  readonly id: "reflected-xss" | "prefix";
+  readonly message: string;
+}
