@@ -161,5 +161,16 @@ async function reporter(
     return createJsonLinesReporter(context.stdout);
   }
   const { createPrettyReporter } = await import("./report/pretty.js");
-  return createPrettyReporter({ out: context.stdout, quiet: raw.quiet });
+  return createPrettyReporter({
+    out: context.stdout,
+    quiet: raw.quiet,
+    color: wantsColor(context.env),
+  });
+}
+
+/** NO_COLOR (no-color.org) turns colours off unless FORCE_COLOR asks for them; else chalk decides. */
+export function wantsColor(env: NodeJS.ProcessEnv): boolean | undefined {
+  if (env.FORCE_COLOR !== undefined) return undefined;
+  if (env.NO_COLOR) return false;
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { isPortFree } from "../../src/cluster/ports.js";
 import { runCli } from "../support/cli.js";
 import { fixtureApp, tempDir } from "../support/lab.js";
@@ -96,5 +96,61 @@ describe("session-lab (built CLI)", () => {
       ),
     );
     expect(output).toContain("fixture: failing on purpose before listening");
+  });
+});
+
+describe("session-lab check (built CLI)", () => {
+  const redisUrl = () => inject("redisUrl");
+
+  it("fails the untouched starter with exit 1 and names the cause, without colours under NO_COLOR", async () => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(["check", "--redis-url", redisUrl()], { cwd: dir.path })
+      .exited;
+    expect(code).toBe(1);
+    expect(output).toMatch(/✘ shared +set on :\d+, missing on :\d+/);
+    expect(output).toContain("cause: each instance reads its own session store");
+    expect(output).toMatch(/✘ FAIL {2}each instance reads its own session store \(\d+\.\d s\)/);
+    expect(output).not.toContain("\u001b");
+  });
+
+  it("passes the solution with exit 0 and prints one JSON document with --json", async () => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(
+      ["check", "--solution", "--json", "--redis-url", redisUrl()],
+      {
+        cwd: dir.path,
+      },
+    ).exited;
+    expect(code).toBe(0);
+    const report = JSON.parse(output);
+    expect(report).toMatchObject({ schema: "session-lab/check@1", verdict: "pass", exitCode: 0 });
+    expect(report.scenarios.map((s: { id: string }) => s.id)).toEqual([
+      "boot",
+      "shared",
+      "unset",
+      "isolation",
+      "restart",
+      "store-evidence",
+    ]);
+  });
+
+  it("exits 2 when the app cannot start, and strips terminal escapes from its log", async () => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(
+      ["check", "--cmd", `node ${fixtureApp}`, "--redis-url", redisUrl()],
+      { cwd: dir.path, env: { FIXTURE_CRASH: "1", FORCE_COLOR: "0" } },
+    ).exited;
+    expect(code).toBe(2);
+    expect(output).toContain("│ fixture: failing on purpose before listening");
+    expect(output).toContain("COULD NOT RUN");
+    expect(output).not.toContain("\u001b");
+    expect(output).not.toContain("hijacked\u0007");
+  });
+
+  it("rejects a malformed --url with exit 2", async () => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(["check", "--url", "ftp://x"], { cwd: dir.path }).exited;
+    expect(code).toBe(2);
+    expect(output).toContain("--url must be an http:// or https:// URL, not ftp://.");
   });
 });
