@@ -105,6 +105,17 @@ export async function runCli(context: CliContext): Promise<CliOutcome> {
       },
     );
 
+  program
+    .command("hint")
+    .argument("[exercise]", "exercise id or number (default: the first)")
+    .description("show the next hint for the exercise (one more each time)")
+    .option("--dir <workspace>", `workspace folder (default ./${DEFAULT_WORKSPACE})`)
+    .action(async (exercise: string | undefined, raw: { dir?: string }) => {
+      const { dir } = parseClusterOptions({ dir: raw.dir }, context.cwd);
+      const { hint } = await import("./commands/hint.js");
+      await hint({ exercise, dir, emit: await reporter(context, {}) });
+    });
+
   try {
     await program.parseAsync([...context.argv], { from: "user" });
   } catch (error) {

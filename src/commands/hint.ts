@@ -1,0 +1,19 @@
+import type { Emit } from "../events.js";
+import { findExercise } from "../workspace/catalogue.js";
+import { nextHint, type ShownHint } from "../workspace/hints.js";
+import { assertUsableWorkspace } from "../workspace/workspace.js";
+
+export interface HintOptions {
+  readonly exercise: string | undefined;
+  readonly dir: string;
+  readonly emit: Emit;
+}
+
+/** Shows the exercise's next hint; each call reveals one more, remembered per workspace. */
+export async function hint(options: HintOptions): Promise<ShownHint> {
+  const exercise = await findExercise(options.exercise);
+  await assertUsableWorkspace(options.dir, false);
+  const shown = await nextHint(options.dir, exercise);
+  options.emit({ type: "hint", exercise: exercise.id, ...shown });
+  return shown;
+}
