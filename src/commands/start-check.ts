@@ -1,6 +1,6 @@
 import type { Cluster } from "../cluster/cluster.js";
 import type { Emit } from "../events.js";
-import type { Proxy } from "../proxy/proxy.js";
+import type { LabProxy } from "../proxy/proxy.js";
 import { maskRedisUrl } from "../redis/url.js";
 import { CannotRunError } from "../scenarios/client.js";
 import { SCENARIO_TITLES } from "../scenarios/types.js";
@@ -11,7 +11,7 @@ import { type CheckReport, gradeTarget } from "./check-report.js";
 export interface RunningCheckOptions {
   readonly exercise: Exercise;
   readonly cluster: Cluster;
-  readonly proxy: Proxy;
+  readonly proxy: LabProxy;
   readonly redisUrl: string;
   readonly command: string;
   /** Restarts every instance the way `r` does; resolves when that restart is over. */

@@ -22,7 +22,7 @@ export interface ProxyOptions {
 }
 
 /** A running round-robin reverse proxy; `close()` frees its port and upstream connections. */
-export interface Proxy {
+export interface LabProxy {
   readonly url: string;
   readonly port: number;
   /** Takes an instance out of (false) or back into (true) the rotation. */
@@ -30,7 +30,7 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(options: ProxyOptions): Promise<Proxy> {
+export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   const { host, upstreams, emit } = options;
   const upstreamHost = options.upstreamHost ?? host;
   const timeout = options.upstreamTimeoutMs ?? 30_000;
