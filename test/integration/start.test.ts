@@ -132,7 +132,7 @@ describe("start", () => {
     expect(error).toBeInstanceOf(AppStartError);
     const e = error as AppStartError;
     expect(e.message).toMatch(/^Instance [12] on :\d+ exited with code 3 before it answered\.$/);
-    expect(e.lastLines).toContain("fixture: failing on purpose before listening");
+    expect(e.lastLines.join("\n")).toContain("fixture: failing on purpose before listening");
     expect(e.exitCode).toBe(2);
   });
 
