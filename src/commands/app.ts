@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AppCommand } from "../cluster/instance.js";
 import type { Emit } from "../events.js";
-import { maskRedisUrl, type RedisChoice } from "../redis/url.js";
+import type { RedisInUse } from "../redis/discover.js";
+import { DEFAULT_REDIS_URL } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { registerHook } from "../workspace/paths.js";
 import { loadState, sessionPrefix } from "../workspace/state.js";
@@ -14,7 +15,8 @@ export interface AppChoice {
   readonly exercise: Exercise;
   readonly solution: boolean;
   readonly cmd: string | undefined;
-  readonly redis: RedisChoice;
+  /** The Redis the instances get; undefined when there is none (they get the default URL). */
+  readonly redis: RedisInUse | undefined;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly emit: Emit;
@@ -38,7 +40,7 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
   const state = await loadState(workspace);
   const env: Record<string, string> = {
     ...definedOnly(choice.env),
-    REDIS_URL: redis.url,
+    REDIS_URL: redis?.url ?? DEFAULT_REDIS_URL,
     SESSION_SECRET: state.secret,
     SESSION_PREFIX: sessionPrefix(state, exercise.id),
   };
@@ -61,7 +63,7 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
     watchDir = prepared.dir;
   }
   emit({ type: "app:command", description: command.description });
-  emit({ type: "redis", url: maskRedisUrl(redis.url), source: redis.source });
+  if (redis) emit({ type: "redis", url: redis.label, source: redis.source });
   return { command, env, watchDir };
 }
 

@@ -1,13 +1,14 @@
 import { Cluster } from "../cluster/cluster.js";
 import { findFreePortRange, instancePorts } from "../cluster/ports.js";
-import { AppStartError } from "../errors.js";
+import { AppStartError, RedisUnavailableError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { startProxy } from "../proxy/proxy.js";
-import { chooseRedisUrl, maskRedisUrl } from "../redis/url.js";
+import { findRedis, type RedisInUse } from "../redis/discover.js";
+import { chooseRedisUrl } from "../redis/url.js";
 import { CannotRunError } from "../scenarios/client.js";
 import { bootThroughUrl, type CheckTarget } from "../scenarios/run.js";
 import { SCENARIO_TITLES, type ScenarioResult } from "../scenarios/types.js";
-import { findExercise } from "../workspace/catalogue.js";
+import { type Exercise, findExercise } from "../workspace/catalogue.js";
 import { assertUsableWorkspace, removeSessionDirs } from "../workspace/workspace.js";
 import { prepareApp } from "./app.js";
 import { type CheckReport, elapsedSince, gradeTarget } from "./check-report.js";
@@ -38,9 +39,31 @@ export interface CheckOptions {
  */
 export async function check(options: CheckOptions): Promise<CheckReport> {
   const began = performance.now();
-  const redis = chooseRedisUrl(options.redisUrl, options.env);
+  const chosen = chooseRedisUrl(options.redisUrl, options.env);
   const exercise = await findExercise(options.exercise);
-  const redisLabel = maskRedisUrl(redis.url);
+  if (!options.url) await assertUsableWorkspace(options.dir, false);
+  // Without any Redis the starter can still be graded (it fails before Redis matters); the
+  // solution cannot. A deployment given by --url uses its own Redis, never a private one.
+  const redis = await findRedis({ chosen, env: options.env, startPrivate: !options.url }).catch(
+    (error: unknown) => {
+      if (!(error instanceof RedisUnavailableError) || options.solution || chosen) throw error;
+      return undefined;
+    },
+  );
+  try {
+    return await checkWith(options, exercise, redis, began);
+  } finally {
+    await redis?.close();
+  }
+}
+
+async function checkWith(
+  options: CheckOptions,
+  exercise: Exercise,
+  redis: RedisInUse | undefined,
+  began: number,
+): Promise<CheckReport> {
+  const redisLabel = redis ? `${redis.label} (${redis.source})` : "none found";
 
   if (options.url) {
     options.emit({
@@ -54,7 +77,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       proxyUrl: options.url,
       instances: undefined,
       expectedInstances: options.instances,
-      redisUrl: redis.url,
+      redisUrl: redis?.url,
       redisLabel,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
     };
@@ -69,7 +92,6 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
     });
   }
 
-  await assertUsableWorkspace(options.dir, false);
   const ports = await findFreePortRange(options.instances + 1, options.host);
   const [proxyPort = 0] = ports;
   const instancePortList = instancePorts(proxyPort, options.instances);
@@ -162,7 +184,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
         }
         setAvailable(true);
       },
-      redisUrl: redis.url,
+      redisUrl: redis?.url,
       redisLabel,
       logOf: (port) => cluster.instances.find((i) => i.ref.port === port)?.log.lines ?? [],
       requestTimeoutMs: REQUEST_TIMEOUT_MS,

@@ -1,7 +1,7 @@
 import type { Cluster } from "../cluster/cluster.js";
 import type { Emit } from "../events.js";
 import type { LabProxy } from "../proxy/proxy.js";
-import { maskRedisUrl } from "../redis/url.js";
+import type { RedisInUse } from "../redis/discover.js";
 import { CannotRunError } from "../scenarios/client.js";
 import { SCENARIO_TITLES } from "../scenarios/types.js";
 import type { Exercise } from "../workspace/catalogue.js";
@@ -12,7 +12,7 @@ export interface RunningCheckOptions {
   readonly exercise: Exercise;
   readonly cluster: Cluster;
   readonly proxy: LabProxy;
-  readonly redisUrl: string;
+  readonly redis: RedisInUse | undefined;
   readonly command: string;
   /** Restarts every instance the way `r` does; resolves when that restart is over. */
   readonly restart: () => Promise<void>;
@@ -25,7 +25,7 @@ export interface RunningCheckOptions {
 export async function checkRunningCluster(options: RunningCheckOptions): Promise<CheckReport> {
   const { cluster, proxy, exercise, emit } = options;
   const began = performance.now();
-  const redisLabel = maskRedisUrl(options.redisUrl);
+  const redisLabel = options.redis?.label ?? "none";
   const ports = cluster.refs.map((r) => r.port);
   emit({
     type: "check:begin",
@@ -60,7 +60,7 @@ export async function checkRunningCluster(options: RunningCheckOptions): Promise
           throw new CannotRunError("after the restart, not every instance came back");
         }
       },
-      redisUrl: options.redisUrl,
+      redisUrl: options.redis?.url,
       redisLabel,
       logOf: (port) => cluster.instances.find((i) => i.ref.port === port)?.log.lines ?? [],
       requestTimeoutMs: REQUEST_TIMEOUT_MS,

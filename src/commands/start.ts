@@ -1,8 +1,9 @@
 import { Cluster } from "../cluster/cluster.js";
 import { assertPortsFree, instancePorts } from "../cluster/ports.js";
-import { AppStartError } from "../errors.js";
+import { AppStartError, RedisUnavailableError } from "../errors.js";
 import type { Emit } from "../events.js";
 import { startProxy } from "../proxy/proxy.js";
+import { findRedis } from "../redis/discover.js";
 import { chooseRedisUrl } from "../redis/url.js";
 import { findExercise } from "../workspace/catalogue.js";
 import { nextHint } from "../workspace/hints.js";
@@ -50,12 +51,26 @@ export interface StartResult {
 export async function start(options: StartOptions): Promise<StartResult> {
   const { emit, signal, host } = options;
   // Everything that can be wrong with the options is found before anything is created.
-  const redis = chooseRedisUrl(options.redisUrl, options.env);
+  const chosenRedis = chooseRedisUrl(options.redisUrl, options.env);
   const exercise = await findExercise(options.exercise);
   const ports = instancePorts(options.port, options.instances);
   await assertPortsFree(options.port, ports, host);
   await assertUsableWorkspace(options.dir, false);
-  const app = await prepareApp({ ...options, workspace: options.dir, exercise, redis });
+  // The starter needs no Redis; the solution (and the attendee's finished copy) does.
+  const redis = await findRedis({ chosen: chosenRedis, env: options.env }).catch(
+    (error: unknown) => {
+      if (!(error instanceof RedisUnavailableError) || options.solution || chosenRedis) throw error;
+      emit({ type: "redis:missing", message: error.message, hint: error.hint });
+      return undefined;
+    },
+  );
+  let app: Awaited<ReturnType<typeof prepareApp>>;
+  try {
+    app = await prepareApp({ ...options, workspace: options.dir, exercise, redis });
+  } catch (error) {
+    await redis?.close();
+    throw error;
+  }
 
   const began = performance.now();
   // While c runs a check, its scripted requests are in the check's report, not the log.
@@ -144,7 +159,7 @@ export async function start(options: StartOptions): Promise<StartResult> {
               exercise,
               cluster,
               proxy,
-              redisUrl: redis.url,
+              redis,
               command: app.command.description,
               restart,
               emit,
@@ -172,6 +187,7 @@ export async function start(options: StartOptions): Promise<StartResult> {
     for (const cleanup of cleanups.reverse()) await cleanup();
     await cluster.close();
     await proxy.close();
+    await redis?.close();
     emit({ type: "stopped" });
   }
 }

@@ -1,18 +1,25 @@
 import { UsageError } from "../errors.js";
 
+/** Where a Redis is looked for when none is named: the usual local one. */
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
+/** A Redis the user named, and where they named it. */
 export interface RedisChoice {
   readonly url: string;
-  /** Where the URL came from, for the one line that says which Redis is used. */
-  readonly source: "--redis-url" | "REDIS_URL" | "default";
+  readonly source: "--redis-url" | "REDIS_URL";
 }
 
-/** Picks the Redis URL: --redis-url, then REDIS_URL, then the local default. */
-export function chooseRedisUrl(flag: string | undefined, env: NodeJS.ProcessEnv): RedisChoice {
+/**
+ * The Redis the user named: --redis-url, then REDIS_URL; undefined when neither is set (the
+ * lab then looks for one). Validated here, before anything starts.
+ */
+export function chooseRedisUrl(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): RedisChoice | undefined {
   if (flag !== undefined) return { url: parseRedisUrl(flag, "--redis-url"), source: "--redis-url" };
   if (env.REDIS_URL) return { url: parseRedisUrl(env.REDIS_URL, "REDIS_URL"), source: "REDIS_URL" };
-  return { url: DEFAULT_REDIS_URL, source: "default" };
+  return undefined;
 }
 
 /** Validates a redis:// or rediss:// URL; throws a UsageError naming where it came from. */

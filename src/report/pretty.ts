@@ -43,6 +43,14 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "redis":
         write(c.gray(`  Redis for the instances: ${event.url} (${event.source})`));
         return;
+      case "redis:missing":
+        write(
+          c.yellow(
+            `⚠ ${event.message} The starter runs without it; your Redis version will need one.`,
+          ),
+        );
+        write(c.gray(`  ${event.hint}`));
+        return;
       case "instance:starting":
         width = Math.max(width, `app-${event.instance.index}`.length);
         return;
