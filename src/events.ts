@@ -55,6 +55,27 @@ export type LabEvent =
   | { type: "check:begin"; exercise: string; title: string; target: string; redis: string }
   | { type: "scenario"; result: ScenarioResult }
   | { type: "check:end"; report: CheckReport }
+  | { type: "backup:created"; dir: string; exercises: readonly string[] }
+  | { type: "exercise:restored"; exercise: string; from: string }
+  | { type: "redis:cleaned"; removed: number | undefined; redis: string; prefix: string }
+  | { type: "reset:cancelled" }
+  | { type: "diff"; file: string; lines: readonly string[] }
+  | {
+      type: "exercises";
+      rows: readonly {
+        id: string;
+        title: string;
+        state: string;
+        checkedAt?: string;
+        current: boolean;
+      }[];
+    }
+  | {
+      type: "doctor";
+      checks: readonly { name: string; ok: boolean; detail: string; hint?: string }[];
+      ok: boolean;
+      about: string;
+    }
   | { type: "stopping"; reason: string }
   | { type: "stopped" };
 

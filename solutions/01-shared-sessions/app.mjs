@@ -4,10 +4,9 @@
 // instance, the way separate machines would each have their own disk. Run one instance and
 // it works. Run two behind a round-robin load balancer and the value you set is only there
 // every other request. Your job: move the sessions into Redis so every instance sees them.
-
-import { RedisStore } from "connect-redis";
 import express from "express";
 import session from "express-session";
+import { RedisStore } from "connect-redis";
 import { Redis } from "ioredis";
 
 const port = Number(process.env.APP_PORT ?? 5000);

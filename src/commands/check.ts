@@ -8,7 +8,8 @@ import { chooseRedisUrl } from "../redis/url.js";
 import { CannotRunError } from "../scenarios/client.js";
 import { bootThroughUrl, type CheckTarget } from "../scenarios/run.js";
 import { SCENARIO_TITLES, type ScenarioResult } from "../scenarios/types.js";
-import { type Exercise, findExercise } from "../workspace/catalogue.js";
+import type { Exercise } from "../workspace/catalogue.js";
+import { resolveExercise } from "../workspace/progress.js";
 import { assertUsableWorkspace, removeSessionDirs } from "../workspace/workspace.js";
 import { prepareApp } from "./app.js";
 import { type CheckReport, elapsedSince, gradeTarget } from "./check-report.js";
@@ -40,7 +41,7 @@ export interface CheckOptions {
 export async function check(options: CheckOptions): Promise<CheckReport> {
   const began = performance.now();
   const chosen = chooseRedisUrl(options.redisUrl, options.env);
-  const exercise = await findExercise(options.exercise);
+  const exercise = await resolveExercise(options.exercise, options.dir);
   if (!options.url) await assertUsableWorkspace(options.dir, false);
   // Without any Redis the starter can still be graded (it fails before Redis matters); the
   // solution cannot. A deployment given by --url uses its own Redis, never a private one.

@@ -1,6 +1,6 @@
 import type { Emit } from "../events.js";
-import { findExercise } from "../workspace/catalogue.js";
 import { nextHint, type ShownHint } from "../workspace/hints.js";
+import { resolveExercise } from "../workspace/progress.js";
 import { assertUsableWorkspace } from "../workspace/workspace.js";
 
 export interface HintOptions {
@@ -11,7 +11,7 @@ export interface HintOptions {
 
 /** Shows the exercise's next hint; each call reveals one more, remembered per workspace. */
 export async function hint(options: HintOptions): Promise<ShownHint> {
-  const exercise = await findExercise(options.exercise);
+  const exercise = await resolveExercise(options.exercise, options.dir);
   await assertUsableWorkspace(options.dir, false);
   const shown = await nextHint(options.dir, exercise);
   options.emit({ type: "hint", exercise: exercise.id, ...shown });

@@ -5,8 +5,8 @@ import type { Emit } from "../events.js";
 import { startProxy } from "../proxy/proxy.js";
 import { findRedis } from "../redis/discover.js";
 import { chooseRedisUrl } from "../redis/url.js";
-import { findExercise } from "../workspace/catalogue.js";
 import { nextHint } from "../workspace/hints.js";
+import { resolveExercise } from "../workspace/progress.js";
 import { watchExercise } from "../workspace/watch.js";
 import { assertUsableWorkspace } from "../workspace/workspace.js";
 import { prepareApp } from "./app.js";
@@ -52,7 +52,7 @@ export async function start(options: StartOptions): Promise<StartResult> {
   const { emit, signal, host } = options;
   // Everything that can be wrong with the options is found before anything is created.
   const chosenRedis = chooseRedisUrl(options.redisUrl, options.env);
-  const exercise = await findExercise(options.exercise);
+  const exercise = await resolveExercise(options.exercise, options.dir);
   const ports = instancePorts(options.port, options.instances);
   await assertPortsFree(options.port, ports, host);
   await assertUsableWorkspace(options.dir, false);

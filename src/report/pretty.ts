@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import type { Emit, InstanceRef, LabEvent } from "../events.js";
 import { scenarioLines, verdictLines } from "./check-pretty.js";
 import { stripControl } from "./strip.js";
+import { diffText, doctorText, exerciseRows } from "./workspace-pretty.js";
 
 export interface PrettyOptions {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -135,6 +136,33 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         return;
       case "check:end":
         for (const line of verdictLines(event.report, c)) write(line);
+        return;
+      case "backup:created":
+        write(`${c.green("✔")} Backed up ${event.exercises.join(", ")} to ${event.dir}/`);
+        return;
+      case "exercise:restored":
+        write(`${c.green("✔")} Restored ${c.bold(event.exercise)} from ${event.from}`);
+        return;
+      case "redis:cleaned":
+        write(
+          event.removed === undefined
+            ? c.gray(
+                `  Redis: none in reach, so no session keys were removed (prefix ${event.prefix}).`,
+              )
+            : `${c.green("✔")} Removed ${event.removed} session key${event.removed === 1 ? "" : "s"} under ${event.prefix} from ${event.redis}; nothing else was touched`,
+        );
+        return;
+      case "reset:cancelled":
+        write("Cancelled; nothing changed.");
+        return;
+      case "diff":
+        for (const line of diffText(event, c)) write(line);
+        return;
+      case "exercises":
+        for (const line of exerciseRows(event, c)) write(line);
+        return;
+      case "doctor":
+        for (const line of doctorText(event, c)) write(line);
         return;
       case "stopping":
         write(c.gray(`Stopping (${event.reason})…`));

@@ -23,6 +23,16 @@ function statePath(workspace: string): string {
   return join(labDir(workspace), "state.json");
 }
 
+/** Reads the workspace state without creating anything; undefined when there is none yet. */
+export async function peekState(workspace: string): Promise<WorkspaceState | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(statePath(workspace), "utf8")) as WorkspaceState;
+    return parsed.version === 1 ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads the workspace state, creating it (with a fresh id and secret) on first use. */
 export async function loadState(workspace: string): Promise<WorkspaceState> {
   try {
@@ -52,9 +62,14 @@ export async function saveState(workspace: string, state: WorkspaceState): Promi
   await rename(temp, target);
 }
 
+/** The prefix of every Redis key this workspace's instances and checks create. */
+export function workspacePrefix(state: WorkspaceState): string {
+  return `session-lab:${state.workspaceId}:`;
+}
+
 /** The Redis key prefix the lab hands to every instance of this workspace and exercise. */
 export function sessionPrefix(state: WorkspaceState, exerciseId: string): string {
-  return `session-lab:${state.workspaceId}:${exerciseId}:`;
+  return `${workspacePrefix(state)}${exerciseId}:`;
 }
 
 /** Remembers the verdict of the latest check of an exercise, for `list`. */

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { isPortFree } from "../../src/cluster/ports.js";
 import { runCli } from "../support/cli.js";
@@ -152,5 +152,82 @@ describe("session-lab check (built CLI)", () => {
     const { code, output } = await runCli(["check", "--url", "ftp://x"], { cwd: dir.path }).exited;
     expect(code).toBe(2);
     expect(output).toContain("--url must be an http:// or https:// URL, not ftp://.");
+  });
+});
+
+describe("session-lab helpers (built CLI)", () => {
+  it("says how to get Redis, with exit 2, when the solution needs one and there is none", async () => {
+    await using dir = await tempDir();
+    const [closed] = await findFreePorts(1);
+    const { code, output } = await runCli(["check", "--solution"], {
+      cwd: dir.path,
+      env: {
+        REDIS_URL: undefined,
+        SESSION_LAB_LOCAL_REDIS: `redis://127.0.0.1:${closed}`,
+        PATH: dir.path,
+      },
+    }).exited;
+    expect(code).toBe(2);
+    expect(output).toContain("redis-server is not installed.");
+    expect(output).toContain("apt-get install redis-server");
+  });
+
+  it("never prints a Redis password", async () => {
+    await using dir = await tempDir();
+    const [closed] = await findFreePorts(1);
+    const { code, output } = await runCli(
+      ["check", "--solution", "--redis-url", `redis://ada:s3cret@127.0.0.1:${closed}`],
+      { cwd: dir.path },
+    ).exited;
+    expect(code).toBe(2);
+    expect(output).toContain("redis://ada:***@127.0.0.1");
+    expect(output).not.toContain("s3cret");
+  });
+
+  it("reset refuses without a terminal unless --yes, then resets", async () => {
+    await using dir = await tempDir();
+    await runCli(["hint"], { cwd: dir.path }).exited; // creates the workspace
+    await runCli(["check", "--redis-url", inject("redisUrl")], { cwd: dir.path }).exited;
+    const refused = await runCli(["reset"], { cwd: dir.path }).exited;
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain("Run it again with --yes");
+    const done = await runCli(["reset", "--yes", "--redis-url", inject("redisUrl")], {
+      cwd: dir.path,
+    }).exited;
+    expect(done.code).toBe(0);
+    expect(done.output).toMatch(
+      /✔ Backed up 01-shared-sessions to workshop\/\.session-lab\/backups\/[\dT-]+Z\//,
+    );
+    expect(done.output).toContain("✔ Restored 01-shared-sessions from the starter");
+  });
+
+  it("hint shows one more hint each time", async () => {
+    await using dir = await tempDir();
+    const first = await runCli(["hint"], { cwd: dir.path }).exited;
+    const second = await runCli(["hint", "01"], { cwd: dir.path }).exited;
+    expect(first.output).toContain("Hint 1/4 for 01-shared-sessions");
+    expect(second.output).toContain("Hint 2/4 for 01-shared-sessions");
+  });
+
+  it("doctor exits 0 when all is well and 2 with a port taken", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const good = await runCli(
+      ["doctor", "--port", String(ports[0]), "--redis-url", inject("redisUrl")],
+      {
+        cwd: dir.path,
+      },
+    ).exited;
+    expect(good.code).toBe(0);
+    expect(good.output).toContain("All good.");
+    const blocker = createServer().listen(ports[1], "127.0.0.1");
+    await new Promise((r) => blocker.once("listening", r));
+    try {
+      const bad = await runCli(["doctor", "--port", String(ports[0])], { cwd: dir.path }).exited;
+      expect(bad.code).toBe(2);
+      expect(bad.output).toContain(`✘ ports      ${ports[1]} in use`);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
   });
 });

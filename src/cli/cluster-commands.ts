@@ -1,0 +1,77 @@
+import type { Command } from "commander";
+import { parseClusterOptions, parseHttpUrl, type RawClusterOptions } from "../options.js";
+import {
+  type CliContext,
+  EXERCISE_ARGUMENT,
+  reporter,
+  type SetExitCode,
+  withClusterOptions,
+} from "./shared.js";
+
+/** `start` and `check`: the commands that run instances. */
+export function registerClusterCommands(
+  program: Command,
+  context: CliContext,
+  setExitCode: SetExitCode,
+): void {
+  withClusterOptions(program.command("start").argument("[exercise]", EXERCISE_ARGUMENT))
+    .description("run N instances of the exercise behind a round-robin proxy, until Ctrl-C")
+    .option("--quiet", "hide the one-line-per-request trace")
+    .option("--no-watch", "do not restart the instances when a file changes")
+    .option("--json", "print events as JSON lines instead of text")
+    .action(
+      async (
+        exercise: string | undefined,
+        raw: RawClusterOptions & { quiet?: boolean; watch: boolean; json?: boolean },
+      ) => {
+        const choice = parseClusterOptions(raw, context.cwd);
+        const emit = await reporter(context, raw);
+        const interactive = context.stdin.isTTY === true && !raw.json;
+        const [{ start }, { keyActions }] = await Promise.all([
+          import("../commands/start.js"),
+          import("../keys.js"),
+        ]);
+        await start({
+          ...choice,
+          exercise,
+          watch: raw.watch,
+          interactive,
+          env: context.env,
+          cwd: context.cwd,
+          emit,
+          signal: context.signal,
+          actions: interactive ? keyActions(context.stdin) : undefined,
+        });
+      },
+    );
+
+  withClusterOptions(program.command("check").argument("[exercise]", EXERCISE_ARGUMENT))
+    .description("grade the exercise: scripted requests through a proxy, did sessions survive?")
+    .option(
+      "--url <url>",
+      "grade a load-balanced deployment the lab did not start, e.g. http://127.0.0.1:8080",
+    )
+    .option("--json", "print one JSON document (schema session-lab/check@1) instead of the report")
+    .action(
+      async (
+        exercise: string | undefined,
+        raw: RawClusterOptions & { url?: string; json?: boolean },
+      ) => {
+        const choice = parseClusterOptions(raw, context.cwd);
+        const url = raw.url === undefined ? undefined : parseHttpUrl(raw.url);
+        const emit = raw.json ? () => {} : await reporter(context, { quiet: true });
+        const { check } = await import("../commands/check.js");
+        const report = await check({
+          ...choice,
+          exercise,
+          url,
+          env: context.env,
+          cwd: context.cwd,
+          emit,
+          signal: context.signal,
+        });
+        if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        setExitCode(report.exitCode);
+      },
+    );
+}

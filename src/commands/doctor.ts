@@ -1,0 +1,198 @@
+import { access, constants, readFile, stat } from "node:fs/promises";
+import { arch, platform } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { instancePorts, isPortFree } from "../cluster/ports.js";
+import type { Emit } from "../events.js";
+import { HOW_TO_GET_REDIS } from "../redis/discover.js";
+import { redisAnswers } from "../redis/inspect.js";
+import { chooseRedisUrl, DEFAULT_REDIS_URL, maskRedisUrl } from "../redis/url.js";
+import { packageRoot } from "../workspace/paths.js";
+import { displayPath } from "../workspace/workspace.js";
+
+export interface DoctorOptions {
+  readonly dir: string;
+  readonly port: number;
+  readonly instances: number;
+  readonly redisUrl: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly emit: Emit;
+}
+
+export interface DoctorCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly hint?: string;
+}
+
+const MIN_NODE = [20, 18, 1] as const;
+/** What the lab and the exercises import; each must resolve from the installed package. */
+const PACKAGES = [
+  "commander",
+  "execa",
+  "undici",
+  "chalk",
+  "ioredis",
+  "express",
+  "express-session",
+  "session-file-store",
+  "connect-redis",
+];
+
+/** Checks what a workshop needs and returns a report an attendee can paste into a chat. */
+export async function doctor(
+  options: DoctorOptions,
+): Promise<{ checks: DoctorCheck[]; ok: boolean }> {
+  const checks = [
+    checkNode(),
+    await checkPackages(),
+    await checkRedis(options),
+    await checkPorts(options),
+    await checkWorkspace(options.dir),
+  ];
+  const ok = checks.every((c) => c.ok);
+  const pkg = JSON.parse(await readFile(join(packageRoot, "package.json"), "utf8"));
+  options.emit({
+    type: "doctor",
+    checks,
+    ok,
+    about: `session-lab ${pkg.version} · ${platform()} ${arch()} · Node ${process.version}`,
+  });
+  return { checks, ok };
+}
+
+function checkNode(): DoctorCheck {
+  const have = process.versions.node.split(".").map(Number);
+  const ok = compare(have, MIN_NODE) >= 0;
+  return {
+    name: "Node.js",
+    ok,
+    detail: `${process.version} (needs ${MIN_NODE.join(".")} or newer)`,
+    hint: ok ? undefined : "Install Node.js 20.18 or newer (nodejs.org, or your version manager).",
+  };
+}
+
+async function checkPackages(): Promise<DoctorCheck> {
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const name of PACKAGES) {
+    try {
+      found.push(`${name} ${await versionOf(name)}`);
+    } catch {
+      missing.push(name);
+    }
+  }
+  return {
+    name: "packages",
+    ok: missing.length === 0,
+    detail: missing.length === 0 ? found.join(", ") : `missing: ${missing.join(", ")}`,
+    hint:
+      missing.length === 0
+        ? undefined
+        : "Reinstall session-lab (npm install), with the network on once.",
+  };
+}
+
+async function versionOf(name: string): Promise<string> {
+  let dir = dirname(new URL(import.meta.resolve(name)).pathname);
+  for (;;) {
+    try {
+      const pkg = JSON.parse(await readFile(join(dir, "package.json"), "utf8"));
+      if (pkg.name === name) return String(pkg.version);
+    } catch {
+      // No package.json here; keep climbing.
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return "?";
+    dir = parent;
+  }
+}
+
+async function checkRedis(options: DoctorOptions): Promise<DoctorCheck> {
+  const chosen = chooseRedisUrl(options.redisUrl, options.env);
+  const url = chosen?.url ?? options.env.SESSION_LAB_LOCAL_REDIS ?? DEFAULT_REDIS_URL;
+  if (await redisAnswers(url, 1000)) {
+    return {
+      name: "Redis",
+      ok: true,
+      detail: `${maskRedisUrl(url)} answers PING${chosen ? ` (from ${chosen.source})` : ""}`,
+    };
+  }
+  if (chosen) {
+    return {
+      name: "Redis",
+      ok: false,
+      detail: `${maskRedisUrl(url)} (from ${chosen.source}) does not answer`,
+      hint: "Check that it runs, and the URL, user and password.",
+    };
+  }
+  const server = await onPath("redis-server", options.env.PATH ?? "");
+  if (server) {
+    return {
+      name: "Redis",
+      ok: true,
+      detail: `none on ${new URL(url).host}; the lab will start its own with ${server}`,
+    };
+  }
+  return {
+    name: "Redis",
+    ok: false,
+    detail: `none on ${new URL(url).host}, and redis-server is not installed`,
+    hint: HOW_TO_GET_REDIS,
+  };
+}
+
+async function checkPorts(options: DoctorOptions): Promise<DoctorCheck> {
+  const ports = [options.port, ...instancePorts(options.port, options.instances)];
+  const taken = [];
+  for (const port of ports) if (!(await isPortFree(port, "127.0.0.1"))) taken.push(port);
+  return {
+    name: "ports",
+    ok: taken.length === 0,
+    detail: taken.length === 0 ? `${ports.join(", ")} are free` : `${taken.join(", ")} in use`,
+    hint:
+      taken.length === 0
+        ? undefined
+        : `Stop what uses them, or run with --port ${options.port + 1000}.`,
+  };
+}
+
+async function checkWorkspace(dir: string): Promise<DoctorCheck> {
+  let probe = dir;
+  while (
+    !(await stat(probe).then(
+      () => true,
+      () => false,
+    ))
+  )
+    probe = dirname(probe);
+  const writable = await access(probe, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  return {
+    name: "workspace",
+    ok: writable,
+    detail: `${displayPath(dir)} ${probe === dir ? "is" : "can be created and is"} ${writable ? "writable" : "not writable"}`,
+    hint: writable ? undefined : "Choose a folder you can write to with --dir.",
+  };
+}
+
+async function onPath(command: string, path: string): Promise<string | undefined> {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, command);
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return undefined;
+}
+
+function compare(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < b.length; i++) if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
+}

@@ -1,0 +1,22 @@
+import type { Emit } from "../events.js";
+import { exerciseStates, resolveExercise } from "../workspace/progress.js";
+
+export interface ListOptions {
+  readonly dir: string;
+  readonly emit: Emit;
+}
+
+/** The exercises, where the attendee stands on each, and which one is current. */
+export async function list(options: ListOptions) {
+  const states = await exerciseStates(options.dir);
+  const current = await resolveExercise(undefined, options.dir);
+  const rows = states.map((s) => ({
+    id: s.exercise.id,
+    title: s.exercise.title,
+    state: s.state,
+    checkedAt: s.checkedAt,
+    current: s.exercise.id === current.id,
+  }));
+  options.emit({ type: "exercises", rows });
+  return rows;
+}

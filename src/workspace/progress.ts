@@ -1,0 +1,45 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { type Exercise, findExercise, listExercises } from "./catalogue.js";
+import { peekState, type WorkspaceState } from "./state.js";
+
+export type ExerciseState = "not started" | "in progress" | "failing" | "passed";
+
+/** Each exercise with where the attendee stands: from their copy and the last check. */
+export async function exerciseStates(
+  workspace: string,
+  state?: WorkspaceState,
+): Promise<{ exercise: Exercise; state: ExerciseState; checkedAt?: string }[]> {
+  const progress = state ?? (await peekState(workspace));
+  const out = [];
+  for (const exercise of await listExercises()) {
+    const last = progress?.exercises[exercise.id]?.lastCheck;
+    const started = await stat(join(workspace, exercise.id)).then(
+      () => true,
+      () => false,
+    );
+    const value: ExerciseState = !started
+      ? "not started"
+      : last?.verdict === "pass"
+        ? "passed"
+        : last
+          ? "failing"
+          : "in progress";
+    out.push({ exercise, state: value, checkedAt: last?.at });
+  }
+  return out;
+}
+
+/**
+ * The exercise a command means: the one named, or else the current one (the first not yet
+ * passed in this workspace; the last one when all have passed).
+ */
+export async function resolveExercise(
+  name: string | undefined,
+  workspace: string,
+): Promise<Exercise> {
+  if (name !== undefined) return findExercise(name);
+  const states = await exerciseStates(workspace);
+  const current = states.find((s) => s.state !== "passed") ?? states.at(-1);
+  return current?.exercise ?? findExercise(undefined);
+}
