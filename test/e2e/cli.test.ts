@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { isPortFree } from "../../src/cluster/ports.js";
 import { runCli } from "../support/cli.js";

@@ -46,9 +46,8 @@ describe("reset", () => {
   it("backs up the attendee's files byte for byte, restores the starter byte for byte, and undo brings the work back", async () => {
     await using dir = await tempDir();
     const { entry, edited } = await editedWorkspace(dir.path);
-    await writeFile(join(dir.path, exercise.id, "sessions", "5001", "x.json"), "{}").catch(
-      () => {},
-    );
+    await mkdir(join(dir.path, exercise.id, "sessions", "5001"), { recursive: true });
+    await writeFile(join(dir.path, exercise.id, "sessions", "5001", "x.json"), "{}");
 
     const { result, events } = await resetWith(dir.path);
     expect(result.changed).toBe(true);
