@@ -17,6 +17,7 @@ export type LabEvent =
   | { type: "app:command"; description: string }
   | { type: "redis"; url: string; source: string }
   | { type: "redis:missing"; message: string; hint: string }
+  | { type: "warning"; message: string }
   | { type: "instance:starting"; instance: InstanceRef }
   | { type: "instance:log"; instance: InstanceRef; stream: "stdout" | "stderr"; line: string }
   | { type: "instance:ready"; instance: InstanceRef; ms: number }

@@ -11,6 +11,7 @@ export interface RawClusterOptions {
   solution?: boolean;
   redisUrl?: string;
   timeout?: string;
+  upstreamTimeout?: string;
 }
 
 export interface ClusterChoice {
@@ -22,6 +23,10 @@ export interface ClusterChoice {
   readonly solution: boolean;
   readonly redisUrl: string | undefined;
   readonly timeoutMs: number;
+  /** How long the proxy waits for an instance's answer before a 504. */
+  readonly upstreamTimeoutMs: number;
+  /** Whether --dir was given: a named workspace must exist, the default one is created. */
+  readonly dirGiven: boolean;
 }
 
 export const DEFAULT_PORT = 5000;
@@ -29,6 +34,7 @@ export const DEFAULT_INSTANCES = 2;
 export const MAX_INSTANCES = 32;
 export const DEFAULT_TIMEOUT_S = 15;
 export const DEFAULT_WORKSPACE = "workshop";
+export const DEFAULT_UPSTREAM_TIMEOUT_S = 30;
 
 /** Validates the options shared by start and check; throws UsageError on the first bad one. */
 export function parseClusterOptions(raw: RawClusterOptions, cwd: string): ClusterChoice {
@@ -69,15 +75,35 @@ export function parseClusterOptions(raw: RawClusterOptions, cwd: string): Cluste
       "Use --solution for the reference solution, or --cmd for your own command.",
     );
   }
+  const upstreamS = parseNumber(
+    raw.upstreamTimeout,
+    DEFAULT_UPSTREAM_TIMEOUT_S,
+    "--upstream-timeout",
+  );
+  if (!(upstreamS > 0 && upstreamS <= 3600)) {
+    throw new UsageError(
+      `--upstream-timeout must be a number of seconds between 0 and 3600, not ${raw.upstreamTimeout}.`,
+      "For example: --upstream-timeout 30.",
+    );
+  }
+  const host = raw.host?.trim() || "127.0.0.1";
+  if (!/^[\w.:-]+$/.test(host)) {
+    throw new UsageError(
+      `--host "${raw.host}" is not an address.`,
+      "Use an IP address or name, e.g. --host 127.0.0.1.",
+    );
+  }
   return {
     instances,
     port,
-    host: raw.host?.trim() || "127.0.0.1",
+    host,
     dir: resolve(cwd, raw.dir ?? DEFAULT_WORKSPACE),
     cmd,
     solution: raw.solution === true,
     redisUrl: raw.redisUrl,
     timeoutMs: Math.round(timeoutS * 1000),
+    upstreamTimeoutMs: Math.round(upstreamS * 1000),
+    dirGiven: raw.dir !== undefined,
   };
 }
 

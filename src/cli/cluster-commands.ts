@@ -17,6 +17,10 @@ export function registerClusterCommands(
   withClusterOptions(program.command("start").argument("[exercise]", EXERCISE_ARGUMENT))
     .description("run N instances of the exercise behind a round-robin proxy, until Ctrl-C")
     .option("--quiet", "hide the one-line-per-request trace")
+    .option(
+      "--upstream-timeout <seconds>",
+      "how long the proxy waits for an instance's answer before a 504 (default 30)",
+    )
     .option("--no-watch", "do not restart the instances when a file changes")
     .option("--json", "print events as JSON lines instead of text")
     .action(

@@ -1,4 +1,5 @@
 import { Cluster } from "../cluster/cluster.js";
+import { assertCommandFound } from "../cluster/command.js";
 import { findFreePortRange, instancePorts } from "../cluster/ports.js";
 import { AppStartError, RedisUnavailableError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
@@ -26,6 +27,8 @@ export interface CheckOptions {
   readonly solution: boolean;
   readonly redisUrl: string | undefined;
   readonly timeoutMs: number;
+  /** Whether --dir was given (then it must exist). */
+  readonly dirGiven?: boolean;
   /** Grade a deployment the lab did not start (e.g. HAProxy in front of two instances). */
   readonly url: string | undefined;
   readonly env: NodeJS.ProcessEnv;
@@ -42,7 +45,8 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   const began = performance.now();
   const chosen = chooseRedisUrl(options.redisUrl, options.env);
   const exercise = await resolveExercise(options.exercise, options.dir);
-  if (!options.url) await assertUsableWorkspace(options.dir, false);
+  if (!options.url) await assertUsableWorkspace(options.dir, options.dirGiven === true);
+  if (options.cmd && !options.url) await assertCommandFound(options.cmd, options.env, options.cwd);
   // Without any Redis the starter can still be graded (it fails before Redis matters); the
   // solution cannot. A deployment given by --url uses its own Redis, never a private one.
   const redis = await findRedis({ chosen, env: options.env, startPrivate: !options.url }).catch(

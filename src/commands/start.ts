@@ -1,4 +1,5 @@
 import { Cluster } from "../cluster/cluster.js";
+import { assertCommandFound } from "../cluster/command.js";
 import { assertPortsFree, instancePorts } from "../cluster/ports.js";
 import { AppStartError, RedisUnavailableError } from "../errors.js";
 import type { Emit } from "../events.js";
@@ -27,6 +28,10 @@ export interface StartOptions {
   readonly solution: boolean;
   readonly redisUrl: string | undefined;
   readonly timeoutMs: number;
+  /** How long the proxy waits for an instance's answer before a 504. */
+  readonly upstreamTimeoutMs?: number;
+  /** Whether --dir was given (then it must exist). */
+  readonly dirGiven?: boolean;
   /** Restart the instances when a file of the attendee's exercise changes. */
   readonly watch: boolean;
   /** Whether keys (r, h, q) are wired; only changes what the banner says. */
@@ -55,7 +60,14 @@ export async function start(options: StartOptions): Promise<StartResult> {
   const exercise = await resolveExercise(options.exercise, options.dir);
   const ports = instancePorts(options.port, options.instances);
   await assertPortsFree(options.port, ports, host);
-  await assertUsableWorkspace(options.dir, false);
+  await assertUsableWorkspace(options.dir, options.dirGiven === true);
+  if (options.cmd) await assertCommandFound(options.cmd, options.env, options.cwd);
+  if (host === "0.0.0.0" || host === "::") {
+    emit({
+      type: "warning",
+      message: `Listening on ${host}: anyone on this network (conference Wi-Fi included) can reach the proxy and the instances.`,
+    });
+  }
   // The starter needs no Redis; the solution (and the attendee's finished copy) does.
   const redis = await findRedis({ chosen: chosenRedis, env: options.env }).catch(
     (error: unknown) => {
@@ -79,6 +91,7 @@ export async function start(options: StartOptions): Promise<StartResult> {
     host,
     port: options.port,
     upstreams: ports.map((port, i) => ({ index: i + 1, port })),
+    upstreamTimeoutMs: options.upstreamTimeoutMs,
     emit: (event) => {
       if (!checking) emit(event);
     },

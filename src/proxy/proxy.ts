@@ -9,6 +9,16 @@ import { createRoundRobin } from "./round-robin.js";
 /** The response header that names the instance which served a request. */
 export const SERVED_BY_HEADER = "x-served-by";
 
+/** Methods that may be sent again when the first instance refused the connection. */
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+/** Errors that mean the request never reached the instance. */
+const NOT_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
 export interface ProxyOptions {
   readonly host: string;
   /** 0 picks a free port. */
@@ -30,6 +40,11 @@ export interface LabProxy {
   close(): Promise<void>;
 }
 
+type Outcome =
+  | { kind: "answered"; status: number; setCookie: boolean }
+  | { kind: "not-connected"; error: unknown }
+  | { kind: "failed"; status: number };
+
 export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   const { host, upstreams, emit } = options;
   const upstreamHost = options.upstreamHost ?? host;
@@ -45,38 +60,58 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   // Nothing is in the rotation until the lab says it answers.
   const available = upstreams.map(() => false);
   const pickNext = createRoundRobin(upstreams.length);
-  const isUp = (i: number) => available[i] === true;
 
-  const server = createServer((req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    const index = pickNext(isUp);
-    const upstream = upstreams[index];
-    const pool = pools[index];
-    const trace = (status: number, setCookie: boolean) =>
-      emit({
-        type: "request",
-        method: req.method ?? "GET",
-        path: req.url ?? "/",
-        instance: upstream ?? null,
-        status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-        setCookie,
-      });
-    if (!upstream || !pool) {
+    const method = req.method ?? "GET";
+    const hasBody =
+      req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
+    let index = pickNext((i) => available[i] === true);
+    let outcome: Outcome = { kind: "failed", status: 503 };
+    if (index < 0) {
       sendError(
         res,
         503,
         `No instance is available: all ${upstreams.length} are starting, restarting or down.`,
       );
-      trace(503, false);
-      return;
+    } else {
+      outcome = await forward(req, res, pools[index]!, upstreams[index]!, hasBody);
+      // One more try elsewhere, only when the request provably never reached an instance and
+      // sending it again cannot do anything twice.
+      if (outcome.kind === "not-connected" && IDEMPOTENT.has(method) && !hasBody) {
+        const tried = index;
+        const next = pickNext((i) => available[i] === true && i !== tried);
+        if (next >= 0) {
+          index = next;
+          outcome = await forward(req, res, pools[index]!, upstreams[index]!, hasBody);
+        }
+      }
+      if (outcome.kind === "not-connected") {
+        const u = upstreams[index]!;
+        sendError(res, 502, `Instance ${u.index} (:${u.port}) is not answering.`);
+        outcome = { kind: "failed", status: 502 };
+      }
     }
-    forward(req, res, pool, upstream).then(
-      ([status, setCookie]) => trace(status, setCookie),
-      () => trace(res.statusCode, false),
-    );
+    emit({
+      type: "request",
+      method,
+      path: req.url ?? "/",
+      instance: upstreams[index] ?? null,
+      status: outcome.kind === "answered" || outcome.kind === "failed" ? outcome.status : 502,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      setCookie: outcome.kind === "answered" && outcome.setCookie,
+    });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendError(res, 502, "The proxy could not forward this request.");
+      else res.destroy();
+    });
   });
   server.keepAliveTimeout = 10_000;
+  // A client that sends garbage gets a 400 from Node; the proxy itself must never go down.
+  server.on("clientError", (_error, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -98,19 +133,20 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   };
 }
 
-/** Sends one request to one instance and streams the answer back. */
+/** Sends one request to one instance and streams the answer back, body and all. */
 async function forward(
   req: IncomingMessage,
   res: ServerResponse,
   pool: Pool,
   upstream: InstanceRef,
-): Promise<[status: number, setCookie: boolean]> {
+  hasBody: boolean,
+): Promise<Outcome> {
   const abort = new AbortController();
-  res.once("close", () => {
+  // A client that goes away aborts the request to the instance too.
+  const onClose = () => {
     if (!res.writableFinished) abort.abort();
-  });
-  const hasBody =
-    req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
+  };
+  res.once("close", onClose);
   try {
     const answer = await pool.request({
       method: (req.method ?? "GET") as "GET",
@@ -123,24 +159,37 @@ async function forward(
     headers[SERVED_BY_HEADER] = `instance-${upstream.index} :${upstream.port}`;
     res.writeHead(answer.statusCode, headers);
     await pipeline(answer.body, res);
-    return [answer.statusCode, headers["set-cookie"] !== undefined];
+    return {
+      kind: "answered",
+      status: answer.statusCode,
+      setCookie: headers["set-cookie"] !== undefined,
+    };
   } catch (error) {
-    if (abort.signal.aborted) return [499, false];
-    const [status, text] = describeUpstreamError(error, upstream);
-    if (!res.headersSent) sendError(res, status, text);
-    else res.destroy();
-    return [status, false];
+    if (abort.signal.aborted) return { kind: "failed", status: 499 };
+    if (!res.headersSent && NOT_CONNECTED.has((error as { code?: string }).code ?? "")) {
+      return { kind: "not-connected", error };
+    }
+    const timedOut =
+      error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
+    const status = timedOut ? 504 : 502;
+    if (res.headersSent) res.destroy();
+    else {
+      sendError(
+        res,
+        status,
+        timedOut
+          ? `Instance ${upstream.index} (:${upstream.port}) did not answer in time.`
+          : `Instance ${upstream.index} (:${upstream.port}) broke off the answer.`,
+      );
+    }
+    return { kind: "failed", status };
+  } finally {
+    res.off("close", onClose);
   }
-}
-
-function describeUpstreamError(error: unknown, u: InstanceRef): [number, string] {
-  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
-    return [504, `Instance ${u.index} (:${u.port}) did not answer in time.`];
-  }
-  return [502, `Instance ${u.index} (:${u.port}) is not answering.`];
 }
 
 function sendError(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8", connection: "close" });
   res.end(`session-lab proxy: ${text}\n`);
 }

@@ -44,6 +44,9 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "redis":
         write(c.gray(`  Redis for the instances: ${event.url} (${event.source})`));
         return;
+      case "warning":
+        write(c.yellow(`⚠ ${event.message}`));
+        return;
       case "redis:missing":
         write(
           c.yellow(

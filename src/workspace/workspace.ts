@@ -1,5 +1,5 @@
 import { access, constants, cp, mkdir, readdir, rm, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
 import type { Exercise } from "./catalogue.js";
@@ -29,7 +29,14 @@ export async function assertUsableWorkspace(workspace: string, mustExist: boolea
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !mustExist) return;
+    if (code === "ENOENT" && !mustExist) {
+      // It will be created: its nearest existing parent must be writable.
+      if (await writableAncestor(dirname(workspace))) return;
+      throw new UsageError(
+        `The workspace folder ${workspace} cannot be created here (no permission).`,
+        "Run from a folder you can write to, or pass one with --dir.",
+      );
+    }
     if (code === "ENOENT") {
       throw new UsageError(
         `The workspace folder ${workspace} does not exist.`,
@@ -71,6 +78,21 @@ export async function prepareExercise(
     entry: displayPath(entry),
   });
   return { dir, entry, created: !existed };
+}
+
+async function writableAncestor(path: string): Promise<boolean> {
+  let dir = path;
+  for (;;) {
+    try {
+      await access(dir, constants.W_OK);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") return false;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -231,3 +231,36 @@ describe("session-lab helpers (built CLI)", () => {
     }
   });
 });
+
+describe("bad input is met with one sentence, exit 2 and nothing started", () => {
+  it.each([
+    [["start", "--cmd", "pyhton3 app.py"], 'The command "pyhton3" in --cmd was not found.'],
+    [
+      ["check", "--dir", "/nonexistent/workspace"],
+      "The workspace folder /nonexistent/workspace does not exist.",
+    ],
+    [
+      ["start", "--timeout", "-1"],
+      "--timeout must be a number of seconds between 0 and 600, not -1.",
+    ],
+    [
+      ["start", "--upstream-timeout", "0"],
+      "--upstream-timeout must be a number of seconds between 0 and 3600, not 0.",
+    ],
+    [["start", "-n", "40"], "--instances must be between 1 and 32, not 40."],
+    [["start", "--port", "70000"], "--port must be between 1 and 65535, not 70000."],
+    [
+      ["check", "--cmd", "node x.js", "--solution"],
+      "error: option '--cmd <command>' cannot be used with option '--solution'",
+    ],
+    [["reset", "--undo", "--all", "--yes"], "--undo and --all cannot be used together."],
+  ])("%j", async (args, message) => {
+    await using dir = await tempDir();
+    const run = runCli(args, { cwd: dir.path });
+    const { code, output } = await run.exited;
+    expect(code).toBe(2);
+    expect(output).toContain(message);
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir.path, "workshop", "01-shared-sessions"))).toBe(false);
+  });
+});

@@ -1,0 +1,218 @@
+import { createHash, randomBytes } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Cluster } from "../../src/cluster/cluster.js";
+import type { LabEvent } from "../../src/events.js";
+import { type LabProxy, startProxy } from "../../src/proxy/proxy.js";
+import { findFreePorts } from "../support/ports.js";
+
+const httpApp = join(import.meta.dirname, "../fixtures/http-app.mjs");
+
+/** Two live fixture instances on ports[1..2]; ports[0] is for the proxy, ports[3] stays dead. */
+let ports: number[];
+let cluster: Cluster;
+const events: LabEvent[] = [];
+
+beforeAll(async () => {
+  ports = await findFreePorts(4);
+  cluster = new Cluster({
+    command: {
+      file: process.execPath,
+      args: [httpApp],
+      shell: false,
+      cwd: import.meta.dirname,
+      description: "http-app",
+    },
+    host: "127.0.0.1",
+    ports: ports.slice(1, 3),
+    env: process.env as Record<string, string>,
+    timeoutMs: 10_000,
+    emit: (e) => events.push(e),
+  });
+  await cluster.start();
+});
+
+afterAll(async () => {
+  await cluster.close();
+});
+
+async function withProxy(
+  upstreamPorts: number[],
+  run: (proxy: LabProxy, traces: LabEvent[]) => Promise<void>,
+  upstreamTimeoutMs?: number,
+) {
+  const traces: LabEvent[] = [];
+  const proxy = await startProxy({
+    host: "127.0.0.1",
+    port: 0,
+    upstreams: upstreamPorts.map((port, i) => ({ index: i + 1, port })),
+    upstreamTimeoutMs,
+    emit: (e) => traces.push(e),
+  });
+  for (let i = 1; i <= upstreamPorts.length; i++) proxy.setAvailable(i, true);
+  try {
+    await run(proxy, traces);
+  } finally {
+    await proxy.close();
+  }
+}
+
+describe("the proxy", () => {
+  it("passes three Set-Cookie lines through as three, unchanged", async () => {
+    await withProxy([ports[1]!], async (proxy) => {
+      const res = await request(`${proxy.url}cookies`);
+      await res.body.text();
+      expect(res.headers["set-cookie"]).toEqual([
+        "a=1; Path=/",
+        "b=2; Path=/; HttpOnly",
+        "c=3, with a comma; Path=/",
+      ]);
+    });
+  });
+
+  it("keeps hop-by-hop headers from crossing, both ways, and adds X-Forwarded-*", async () => {
+    await withProxy([ports[1]!], async (proxy) => {
+      const answer = await new Promise<{ headers: Record<string, unknown>; body: string }>(
+        (resolve, reject) => {
+          const req = httpRequest(`${proxy.url}headers`, {
+            headers: {
+              connection: "keep-alive, x-secret",
+              "x-secret": "client-only",
+              te: "trailers",
+              "proxy-connection": "keep-alive",
+              "x-kept": "yes",
+            },
+          });
+          req.on("response", (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (d) => {
+              body += d;
+            });
+            res.on("end", () => resolve({ headers: res.headers, body }));
+          });
+          req.on("error", reject);
+          req.end();
+        },
+      );
+      const seen = JSON.parse(answer.body);
+      expect(seen["x-kept"]).toBe("yes");
+      for (const name of ["x-secret", "te", "proxy-connection"]) expect(seen[name]).toBeUndefined();
+      expect(seen["x-forwarded-for"]).toBe("127.0.0.1");
+      expect(seen["x-forwarded-proto"]).toBe("http");
+      expect(seen["x-forwarded-host"]).toBe(new URL(proxy.url).host);
+      expect(answer.headers["x-private"]).toBeUndefined();
+      expect(answer.headers["keep-alive"]).not.toBe("timeout=2");
+    });
+  });
+
+  it("streams a 20 MB chunked upload through intact", async () => {
+    await withProxy([ports[1]!], async (proxy) => {
+      const chunks = Array.from({ length: 320 }, () => randomBytes(64 * 1024));
+      const expected = createHash("sha256");
+      for (const c of chunks) expected.update(c);
+      const res = await request(`${proxy.url}upload`, {
+        method: "POST",
+        body: Readable.from(chunks),
+      });
+      expect(await res.body.json()).toEqual({
+        bytes: 320 * 64 * 1024,
+        sha256: expected.digest("hex"),
+      });
+    });
+  });
+
+  it("answers Expect: 100-continue before the body is sent", async () => {
+    await withProxy([ports[1]!], async (proxy) => {
+      const socket = connect(proxy.port, "127.0.0.1");
+      let received = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (d) => {
+        received += d;
+      });
+      socket.write(
+        `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
+      );
+      await expect.poll(() => received, { timeout: 5000 }).toMatch(/^HTTP\/1\.1 100 Continue/);
+      socket.write("hello");
+      await new Promise((r) => socket.once("close", r));
+      expect(received).toContain('"bytes":5');
+    });
+  });
+
+  it("retries an idempotent request that could not connect on the next instance, once", async () => {
+    await withProxy([ports[3]!, ports[1]!], async (proxy, traces) => {
+      const res = await request(proxy.url);
+      expect(res.statusCode).toBe(200);
+      expect(await res.body.text()).toBe(`Served by port ${ports[1]}\n`);
+      expect(traces.at(-1)).toMatchObject({
+        type: "request",
+        instance: { port: ports[1] },
+        status: 200,
+      });
+    });
+  });
+
+  it("never replays a POST: 502 naming the instance", async () => {
+    await withProxy([ports[3]!, ports[1]!], async (proxy) => {
+      const res = await request(`${proxy.url}upload`, { method: "POST", body: "x" });
+      expect(res.statusCode).toBe(502);
+      expect(await res.body.text()).toBe(
+        `session-lab proxy: Instance 1 (:${ports[3]}) is not answering.\n`,
+      );
+    });
+  });
+
+  it("answers 502 when the only instance is dead, and 503 when none is in the rotation", async () => {
+    await withProxy([ports[3]!], async (proxy) => {
+      expect((await request(proxy.url)).statusCode).toBe(502);
+      proxy.setAvailable(1, false);
+      const res = await request(proxy.url);
+      expect(res.statusCode).toBe(503);
+      expect(await res.body.text()).toMatch(/No instance is available/);
+    });
+  });
+
+  it("answers 504 when an instance accepts but never answers, after the timeout set", async () => {
+    await withProxy(
+      [ports[1]!],
+      async (proxy) => {
+        const res = await request(`${proxy.url}hang`);
+        expect(res.statusCode).toBe(504);
+        expect(await res.body.text()).toBe(
+          `session-lab proxy: Instance 1 (:${ports[1]}) did not answer in time.\n`,
+        );
+        // And it still serves the next request.
+        expect((await request(proxy.url)).statusCode).toBe(200);
+      },
+      300,
+    );
+  });
+
+  it("passes a client's abort on to the instance", async () => {
+    await withProxy([ports[2]!], async (proxy) => {
+      const controller = new AbortController();
+      const pending = request(`${proxy.url}watch-abort`, { signal: controller.signal }).catch(
+        () => undefined,
+      );
+      const logged = (line: string) =>
+        events.some((e) => e.type === "instance:log" && e.line === line);
+      await expect
+        .poll(() => logged("fixture: waiting for an abort"), { timeout: 5000 })
+        .toBe(true);
+      controller.abort();
+      await pending;
+      await expect
+        .poll(
+          () =>
+            events.some((e) => e.type === "instance:log" && e.line === "fixture: client went away"),
+          { timeout: 5000 },
+        )
+        .toBe(true);
+    });
+  });
+});
