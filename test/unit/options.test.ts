@@ -14,6 +14,8 @@ describe("parseClusterOptions", () => {
       solution: false,
       redisUrl: undefined,
       timeoutMs: 15_000,
+      upstreamTimeoutMs: 30_000,
+      dirGiven: false,
     });
   });
 
