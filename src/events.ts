@@ -18,6 +18,7 @@ export type LabEvent =
   | { type: "redis"; url: string; source: string }
   | { type: "redis:missing"; message: string; hint: string }
   | { type: "warning"; message: string }
+  | { type: "leftover:stopped"; pid: number; command: string }
   | { type: "instance:starting"; instance: InstanceRef }
   | { type: "instance:log"; instance: InstanceRef; stream: "stdout" | "stderr"; line: string }
   | { type: "instance:ready"; instance: InstanceRef; ms: number }

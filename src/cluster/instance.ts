@@ -70,7 +70,7 @@ export class Instance {
     });
     this.#child = child;
     const pgid = child.pid;
-    if (pgid !== undefined) trackGroup(pgid);
+    if (pgid !== undefined) trackGroup(pgid, command.description);
     for (const stream of ["stdout", "stderr"] as const) {
       const source = child[stream];
       if (!source) continue;

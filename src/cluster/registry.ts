@@ -1,13 +1,27 @@
 /**
  * Every process group the lab has started and not yet seen end. If the lab itself goes down
  * without its cleanup running (an uncaught error, process.exit), the 'exit' hook still kills
- * them: nothing the lab started outlives it.
+ * them: nothing the lab started outlives it. A run record, when one is set, also writes
+ * them down for the next run, in case this one is SIGKILLed.
  */
-const liveGroups = new Set<number>();
+const liveGroups = new Map<number, string>();
 let hooked = false;
 
-export function trackGroup(pgid: number): void {
-  liveGroups.add(pgid);
+export interface GroupRecorder {
+  add(pgid: number, command: string): Promise<void>;
+  remove(pgid: number): Promise<void>;
+}
+let recorder: GroupRecorder | undefined;
+
+/** Writes every group started from now on into `next` (or stops writing them down). */
+export function setGroupRecorder(next: GroupRecorder | undefined): void {
+  recorder = next;
+  if (next) for (const [pgid, command] of liveGroups) void next.add(pgid, command);
+}
+
+export function trackGroup(pgid: number, command = ""): void {
+  liveGroups.set(pgid, command);
+  void recorder?.add(pgid, command);
   if (!hooked) {
     hooked = true;
     process.once("exit", killAllNow);
@@ -16,11 +30,12 @@ export function trackGroup(pgid: number): void {
 
 export function untrackGroup(pgid: number): void {
   liveGroups.delete(pgid);
+  void recorder?.remove(pgid);
 }
 
 /** SIGKILLs every live group at once: the second Ctrl-C, or the lab's own exit. */
 export function killAllNow(): void {
-  for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
+  for (const pgid of liveGroups.keys()) signalGroup(pgid, "SIGKILL");
 }
 
 /** Signals a whole process group; false when no process of it is left. */

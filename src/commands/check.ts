@@ -1,6 +1,7 @@
 import { Cluster } from "../cluster/cluster.js";
 import { assertCommandFound } from "../cluster/command.js";
 import { findFreePortRange, instancePorts } from "../cluster/ports.js";
+import { beginRun } from "../cluster/run-record.js";
 import { AppStartError, RedisUnavailableError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { startProxy } from "../proxy/proxy.js";
@@ -14,6 +15,7 @@ import { resolveExercise } from "../workspace/progress.js";
 import { assertUsableWorkspace, removeSessionDirs } from "../workspace/workspace.js";
 import { prepareApp } from "./app.js";
 import { type CheckReport, elapsedSince, gradeTarget } from "./check-report.js";
+import { CleanupStack } from "./cleanup.js";
 
 /** How long one scripted request may take before the check says the app hangs. */
 export const REQUEST_TIMEOUT_MS = 5000;
@@ -47,18 +49,25 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   const exercise = await resolveExercise(options.exercise, options.dir);
   if (!options.url) await assertUsableWorkspace(options.dir, options.dirGiven === true);
   if (options.cmd && !options.url) await assertCommandFound(options.cmd, options.env, options.cwd);
-  // Without any Redis the starter can still be graded (it fails before Redis matters); the
-  // solution cannot. A deployment given by --url uses its own Redis, never a private one.
-  const redis = await findRedis({ chosen, env: options.env, startPrivate: !options.url }).catch(
-    (error: unknown) => {
-      if (!(error instanceof RedisUnavailableError) || options.solution || chosen) throw error;
-      return undefined;
-    },
-  );
+  const cleanup = new CleanupStack();
   try {
+    if (!options.url) {
+      cleanup.defer(
+        await beginRun(options.dir, (l) => options.emit({ type: "leftover:stopped", ...l })),
+      );
+    }
+    // Without any Redis the starter can still be graded (it fails before Redis matters); the
+    // solution cannot. A deployment given by --url uses its own Redis, never a private one.
+    const redis = await findRedis({ chosen, env: options.env, startPrivate: !options.url }).catch(
+      (error: unknown) => {
+        if (!(error instanceof RedisUnavailableError) || options.solution || chosen) throw error;
+        return undefined;
+      },
+    );
+    if (redis) cleanup.defer(() => redis.close());
     return await checkWith(options, exercise, redis, began);
   } finally {
-    await redis?.close();
+    await cleanup.run();
   }
 }
 

@@ -78,7 +78,7 @@ async function startPrivateRedis(env: NodeJS.ProcessEnv): Promise<RedisInUse | u
   });
   if (!spawned || child.pid === undefined) return undefined;
   const pgid = child.pid;
-  trackGroup(pgid);
+  trackGroup(pgid, `redis-server --port ${port}`);
   const url = `redis://127.0.0.1:${port}`;
   const close = async () => {
     signalGroup(pgid, "SIGTERM");

@@ -44,6 +44,13 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "redis":
         write(c.gray(`  Redis for the instances: ${event.url} (${event.source})`));
         return;
+      case "leftover:stopped":
+        write(
+          c.yellow(
+            `⚠ Stopped pid ${event.pid} (${event.command}), left running by an earlier run that was killed.`,
+          ),
+        );
+        return;
       case "warning":
         write(c.yellow(`⚠ ${event.message}`));
         return;

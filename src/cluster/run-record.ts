@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { labDir } from "../workspace/paths.js";
+import { processStartTime } from "./process-info.js";
+import { setGroupRecorder, signalGroup } from "./registry.js";
+
+/** One process group the lab started, recognisable again by its start time. */
+interface RecordedProcess {
+  readonly pgid: number;
+  readonly start: string;
+  readonly command: string;
+}
+
+/** What one running lab has started, in `.session-lab/runs/<pid>-<id>.json`. */
+interface RunRecord {
+  readonly labPid: number;
+  readonly labStart: string;
+  processes: RecordedProcess[];
+}
+
+function runsDir(workspace: string): string {
+  return join(labDir(workspace), "runs");
+}
+
+/**
+ * Writes down every process group this lab starts, so that a later run can stop them if this
+ * one is killed (SIGKILL gives it no chance to clean up). `close()` removes the record.
+ */
+export async function startRunRecord(workspace: string): Promise<{
+  add(pgid: number, command: string): Promise<void>;
+  remove(pgid: number): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const dir = runsDir(workspace);
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${process.pid}-${randomBytes(3).toString("hex")}.json`);
+  const record: RunRecord = {
+    labPid: process.pid,
+    labStart: (await processStartTime(process.pid)) ?? "",
+    processes: [],
+  };
+  // Writes are chained, so the file always ends up holding the latest list.
+  let writing = Promise.resolve();
+  const save = () => {
+    writing = writing.then(async () => {
+      const temp = `${file}.tmp`;
+      await writeFile(temp, JSON.stringify(record));
+      await rename(temp, file);
+    });
+    return writing.catch(() => {});
+  };
+  await save();
+  return {
+    async add(pgid, command) {
+      const start = await processStartTime(pgid);
+      if (start === undefined) return;
+      record.processes.push({ pgid, start, command });
+      await save();
+    },
+    async remove(pgid) {
+      record.processes = record.processes.filter((p) => p.pgid !== pgid);
+      await save();
+    },
+    async close() {
+      await writing.catch(() => {});
+      await rm(file, { force: true });
+    },
+  };
+}
+
+/**
+ * Finds what earlier labs of this workspace left running when they were killed, checks each
+ * process is still the one they started (never a reused pid), and stops it. A record whose
+ * lab is still alive (a `start` running in another terminal) is left alone.
+ */
+export async function stopLeftovers(
+  workspace: string,
+): Promise<{ pid: number; command: string }[]> {
+  const stopped: { pid: number; command: string }[] = [];
+  const dir = runsDir(workspace);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith(".json"))) {
+    const path = join(dir, name);
+    let record: RunRecord;
+    try {
+      record = JSON.parse(await readFile(path, "utf8")) as RunRecord;
+    } catch {
+      await rm(path, { force: true });
+      continue;
+    }
+    if ((await processStartTime(record.labPid)) === record.labStart) continue;
+    for (const p of record.processes) {
+      if ((await processStartTime(p.pgid)) !== p.start) continue;
+      signalGroup(p.pgid, "SIGKILL");
+      stopped.push({ pid: p.pgid, command: p.command });
+    }
+    await rm(path, { force: true });
+  }
+  return stopped;
+}
+
+/**
+ * What start and check do first: stop what killed runs left behind (reporting each), then
+ * write down everything this run starts. Returns the function that ends the record.
+ */
+export async function beginRun(
+  workspace: string,
+  onLeftover: (leftover: { pid: number; command: string }) => void,
+): Promise<() => Promise<void>> {
+  for (const leftover of await stopLeftovers(workspace)) onLeftover(leftover);
+  const record = await startRunRecord(workspace);
+  setGroupRecorder(record);
+  return async () => {
+    setGroupRecorder(undefined);
+    await record.close();
+  };
+}
