@@ -44,3 +44,6 @@ export class AppStartError extends LabError {
 
 /** No Redis could be reached or started. */
 export class RedisUnavailableError extends LabError {}
+
+/** The user stopped the command (Ctrl-C, SIGTERM) before it had a result. */
+export class InterruptedError extends LabError {}

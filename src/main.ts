@@ -34,7 +34,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     });
     process.exitCode = received === "SIGINT" ? INTERRUPTED : exitCode;
   } catch (error) {
-    process.exitCode = reportError(error);
+    const code = reportError(error);
+    process.exitCode = received === "SIGINT" ? INTERRUPTED : code;
   } finally {
     for (const s of signals) process.off(s, onSignal);
   }

@@ -86,7 +86,7 @@ export async function gradeTarget(options: GradeTargetOptions): Promise<CheckRep
     durationMs: elapsedSince(options.began),
     finishedAt: new Date().toISOString(),
   };
-  if (options.record)
+  if (options.record && !target?.signal?.aborted)
     await recordCheck(options.record, exercise.id, report.verdict, report.finishedAt);
   emit({ type: "check:end", report });
   return report;

@@ -2,7 +2,7 @@ import { Cluster } from "../cluster/cluster.js";
 import { assertCommandFound } from "../cluster/command.js";
 import { findFreePortRange, instancePorts } from "../cluster/ports.js";
 import { beginRun } from "../cluster/run-record.js";
-import { AppStartError, RedisUnavailableError } from "../errors.js";
+import { AppStartError, InterruptedError, RedisUnavailableError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { startProxy } from "../proxy/proxy.js";
 import { findRedis, type RedisInUse } from "../redis/discover.js";
@@ -65,7 +65,14 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       },
     );
     if (redis) cleanup.defer(() => redis.close());
-    return await checkWith(options, exercise, redis, began);
+    const report = await checkWith(options, exercise, redis, began);
+    if (options.signal.aborted) {
+      throw new InterruptedError(
+        "The check was interrupted, so nothing was graded.",
+        "Run it again to get a verdict.",
+      );
+    }
+    return report;
   } finally {
     await cleanup.run();
   }
@@ -94,6 +101,7 @@ async function checkWith(
       redisUrl: redis?.url,
       redisLabel,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      signal: options.signal,
     };
     const boot = await bootThroughUrl(target);
     return gradeTarget({
@@ -202,6 +210,7 @@ async function checkWith(
       redisLabel,
       logOf: (port) => cluster.instances.find((i) => i.ref.port === port)?.log.lines ?? [],
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      signal: options.signal,
     };
     return await gradeTarget({
       exercise,

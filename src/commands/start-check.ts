@@ -17,6 +17,8 @@ export interface RunningCheckOptions {
   /** Restarts every instance the way `r` does; resolves when that restart is over. */
   readonly restart: () => Promise<void>;
   readonly emit: Emit;
+  /** Stops the check when start stops. */
+  readonly signal: AbortSignal;
   /** The workspace whose progress to record, when the attendee's copy runs. */
   readonly record: string | undefined;
 }
@@ -64,6 +66,7 @@ export async function checkRunningCluster(options: RunningCheckOptions): Promise
       redisLabel,
       logOf: (port) => cluster.instances.find((i) => i.ref.port === port)?.log.lines ?? [],
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      signal: options.signal,
     },
     began,
     emit,

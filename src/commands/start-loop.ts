@@ -104,6 +104,7 @@ export async function runInteractive(ctx: LoopContext): Promise<StartResult> {
           command: app.command.description,
           restart: restarts.run,
           emit,
+          signal: stop.signal,
           record: app.watchDir ? options.dir : undefined,
         })
           .catch(() => {})

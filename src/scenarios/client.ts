@@ -15,6 +15,7 @@ export class ScenarioClient {
     private readonly baseUrl: string,
     private readonly dispatcher: Dispatcher,
     private readonly timeoutMs: number,
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -32,9 +33,11 @@ export class ScenarioClient {
         headers: cookie ? { cookie } : {},
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
+        signal: this.signal,
       });
       body = await answer.body.text();
     } catch (error) {
+      if (this.signal?.aborted) throw new CannotRunError("the check was interrupted");
       throw new CannotRunError(describe(error, path, this.timeoutMs));
     }
     if (body.startsWith("session-lab proxy:")) {

@@ -20,6 +20,8 @@ export interface CheckTarget {
   /** The last log lines of the instance on `port`, when the lab runs it. */
   readonly logOf?: (port: number) => readonly string[];
   readonly requestTimeoutMs: number;
+  /** Aborting stops the scenarios after the request under way. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ScenarioRun {
@@ -61,6 +63,7 @@ export async function runScenarios(
   try {
     for (const id of ids) {
       if (id === "boot") continue;
+      if (target.signal?.aborted) break;
       const started = performance.now();
       let result: ScenarioResult;
       try {
@@ -92,7 +95,7 @@ export async function runScenarios(
       onResult(result);
       if (result.status === "error") break;
     }
-    if (!results.some((r) => r.status === "error")) {
+    if (!results.some((r) => r.status === "error") && !target.signal?.aborted) {
       const xss = await checkEscaping(ctx).catch(() => undefined);
       if (xss) advisories.push(xss);
     }
