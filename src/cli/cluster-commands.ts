@@ -31,9 +31,10 @@ export function registerClusterCommands(
         const choice = parseClusterOptions(raw, context.cwd);
         const emit = await reporter(context, raw);
         const interactive = context.stdin.isTTY === true && !raw.json;
-        const [{ start }, { keyActions }] = await Promise.all([
+        const [{ start }, { keyActions }, { outputGate }] = await Promise.all([
           import("../commands/start.js"),
           import("../keys.js"),
+          import("../cluster/output-gate.js"),
         ]);
         await start({
           ...choice,
@@ -45,6 +46,7 @@ export function registerClusterCommands(
           emit,
           signal: context.signal,
           actions: interactive ? keyActions(context.stdin) : undefined,
+          output: outputGate(context.stdout),
         });
       },
     );

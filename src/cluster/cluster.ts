@@ -1,5 +1,6 @@
 import type { Emit, InstanceRef } from "../events.js";
 import { type AppCommand, Instance } from "./instance.js";
+import type { OutputGate } from "./output-gate.js";
 
 export interface ClusterOptions {
   readonly command: AppCommand;
@@ -10,6 +11,8 @@ export interface ClusterOptions {
   readonly timeoutMs: number;
   readonly emit: Emit;
   readonly onUnexpectedExit?: (ref: InstanceRef) => void;
+  /** When set, the instances' logs are read only as fast as the lab's output takes them. */
+  readonly output?: OutputGate;
 }
 
 /** N instances of one app on consecutive ports, started and stopped together. */
@@ -17,7 +20,7 @@ export class Cluster {
   readonly instances: readonly Instance[];
 
   constructor(private readonly options: ClusterOptions) {
-    const { command, host, ports, env, emit, onUnexpectedExit } = options;
+    const { command, host, ports, env, emit, onUnexpectedExit, output } = options;
     this.instances = ports.map(
       (port, i) =>
         new Instance({
@@ -33,6 +36,7 @@ export class Cluster {
           },
           emit,
           onUnexpectedExit,
+          output,
         }),
     );
   }

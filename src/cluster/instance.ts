@@ -3,6 +3,7 @@ import { AppStartError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { diagnoseStartFailure } from "./diagnose.js";
 import { forEachLine, LastLines } from "./lines.js";
+import type { OutputGate } from "./output-gate.js";
 import { waitUntilAnswering } from "./readiness.js";
 import { signalGroup, trackGroup, untrackGroup } from "./registry.js";
 
@@ -23,6 +24,8 @@ export interface InstanceOptions {
   readonly host: string;
   readonly env: Readonly<Record<string, string>>;
   readonly emit: Emit;
+  /** When set, logs are read only as fast as the lab's output takes them. */
+  readonly output?: OutputGate;
   /** Called when the process ends without the lab having asked it to. */
   readonly onUnexpectedExit?: (ref: InstanceRef) => void;
 }
@@ -74,10 +77,14 @@ export class Instance {
     for (const stream of ["stdout", "stderr"] as const) {
       const source = child[stream];
       if (!source) continue;
-      forEachLine(source, (line) => {
-        this.log.push(line);
-        emit({ type: "instance:log", instance: ref, stream, line });
-      });
+      forEachLine(
+        source,
+        (line) => {
+          this.log.push(line);
+          emit({ type: "instance:log", instance: ref, stream, line });
+        },
+        this.options.output,
+      );
     }
     const ended = child.then((result) => {
       if (pgid !== undefined) this.#reapGroup(pgid);

@@ -1,10 +1,15 @@
 import type { Readable } from "node:stream";
+import { type OutputGate, respectGate } from "./output-gate.js";
 
 /** Longest line kept; an app printing one endless line must not grow the lab's memory. */
 const MAX_LINE = 8192;
 
 /** Calls `onLine` for each line of a stream, holding at most one (capped) partial line. */
-export function forEachLine(stream: Readable, onLine: (line: string) => void): void {
+export function forEachLine(
+  stream: Readable,
+  onLine: (line: string) => void,
+  gate?: OutputGate,
+): void {
   let partial = "";
   stream.setEncoding("utf8");
   stream.on("data", (chunk: string) => {
@@ -15,6 +20,7 @@ export function forEachLine(stream: Readable, onLine: (line: string) => void): v
       onLine(`${partial.slice(0, MAX_LINE)}…`);
       partial = "";
     }
+    respectGate(stream, gate);
   });
   stream.on("end", () => {
     if (partial) onLine(partial);

@@ -1,5 +1,6 @@
 import { Cluster } from "../cluster/cluster.js";
 import { assertCommandFound } from "../cluster/command.js";
+import type { OutputGate } from "../cluster/output-gate.js";
 import { assertPortsFree, instancePorts } from "../cluster/ports.js";
 import { beginRun } from "../cluster/run-record.js";
 import { RedisUnavailableError } from "../errors.js";
@@ -40,6 +41,8 @@ export interface StartOptions {
   readonly emit: Emit;
   /** Aborting stops everything and makes start() resolve. */
   readonly signal: AbortSignal;
+  /** The lab's output, so the instances' logs are read no faster than it takes them. */
+  readonly output?: OutputGate;
   /** Subscribes to user actions (keys); returns an unsubscribe function. */
   readonly actions?: (listener: (action: StartAction) => void) => () => void;
 }
@@ -106,6 +109,7 @@ export async function start(options: StartOptions): Promise<StartResult> {
       timeoutMs: options.timeoutMs,
       emit,
       onUnexpectedExit: (ref) => proxy.setAvailable(ref.index, false),
+      output: options.output,
     });
     running = true;
     cleanup.defer(() => cluster.close());

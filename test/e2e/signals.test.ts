@@ -133,3 +133,53 @@ describe("after the lab is SIGKILLed", () => {
     }
   });
 });
+
+describe("an app that floods its log", () => {
+  it("is neither killed nor makes the lab's memory grow with it", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const { spawn } = await import("node:child_process");
+    const { binPath } = await import("../support/cli.js");
+    const { readFileSync } = await import("node:fs");
+    const child = spawn(
+      process.execPath,
+      [
+        binPath,
+        "start",
+        "-n",
+        "1",
+        "--port",
+        String(ports[0]),
+        "--quiet",
+        "--cmd",
+        `node ${fixtureApp}`,
+      ],
+      {
+        cwd: dir.path,
+        env: { ...process.env, NO_COLOR: "1", FIXTURE_FLOOD_MB: "300" },
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    let bytes = 0;
+    let tail = "";
+    let peakKb = 0;
+    const peak = () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    };
+    const done = new Promise<void>((resolve) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        tail = (tail + chunk.toString()).slice(-4096);
+        if (tail.includes("fixture: flood done")) resolve();
+      });
+    });
+    // The first request starts the flood (the lab's readiness probe is one).
+    await done;
+    peak();
+    child.kill("SIGINT");
+    await new Promise((r) => child.once("close", r));
+    expect(bytes).toBeGreaterThan(300 * 1024 * 1024);
+    expect(peakKb).toBeLessThan(150 * 1024);
+  });
+});
