@@ -95,6 +95,13 @@ export async function stopLeftovers(
       signalGroup(p.pgid, "SIGKILL");
       stopped.push({ pid: p.pgid, command: p.command });
     }
+    // Their ports are free only once they are gone: wait for that (briefly), do not race it.
+    const deadline = Date.now() + 5000;
+    for (const p of record.processes) {
+      while (Date.now() < deadline && (await processStartTime(p.pgid)) === p.start) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
     await rm(path, { force: true });
   }
   return stopped;
