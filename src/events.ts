@@ -1,4 +1,5 @@
 import type { CheckReport } from "./commands/check-report.js";
+import type { LoadReport } from "./commands/load.js";
 import type { ScenarioResult } from "./scenarios/types.js";
 
 /** One instance of the app under test: its 1-based number and its port. */
@@ -78,6 +79,22 @@ export type LabEvent =
       ok: boolean;
       about: string;
     }
+  | {
+      type: "load:begin";
+      target: string;
+      users: number;
+      durationMs: number;
+      requests: number | undefined;
+    }
+  | {
+      type: "load:progress";
+      elapsedMs: number;
+      requests: number;
+      reads: number;
+      lost: number;
+      errors: number;
+    }
+  | { type: "load:end"; report: LoadReport }
   | { type: "stopping"; reason: string }
   | { type: "stopped" };
 

@@ -149,3 +149,28 @@ export function parseHttpUrl(value: string): string {
   }
   return url.toString();
 }
+
+/** Validates load's --users, --duration and --requests. */
+export function parseLoadOptions(raw: { users?: string; duration?: string; requests?: string }): {
+  users: number;
+  durationMs: number;
+  requests: number | undefined;
+} {
+  const users = parseInteger(raw.users, 50, "--users");
+  if (users < 1 || users > 1000) {
+    throw new UsageError(`--users must be between 1 and 1000, not ${users}.`, "Try --users 50.");
+  }
+  const seconds = parseNumber(raw.duration, raw.requests === undefined ? 10 : 600, "--duration");
+  if (!(seconds > 0 && seconds <= 3600)) {
+    throw new UsageError(
+      `--duration must be a number of seconds between 0 and 3600, not ${raw.duration}.`,
+      "Try --duration 10.",
+    );
+  }
+  const requests =
+    raw.requests === undefined ? undefined : parseInteger(raw.requests, 0, "--requests");
+  if (requests !== undefined && requests < 1) {
+    throw new UsageError("--requests must be at least 1.", "Try --requests 10000.");
+  }
+  return { users, durationMs: Math.round(seconds * 1000), requests };
+}

@@ -1,5 +1,10 @@
 import type { Command } from "commander";
-import { parseClusterOptions, parseHttpUrl, type RawClusterOptions } from "../options.js";
+import {
+  parseClusterOptions,
+  parseHttpUrl,
+  parseLoadOptions,
+  type RawClusterOptions,
+} from "../options.js";
 import {
   type CliContext,
   EXERCISE_ARGUMENT,
@@ -78,6 +83,49 @@ export function registerClusterCommands(
         });
         if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         setExitCode(report.exitCode);
+      },
+    );
+
+  withClusterOptions(program.command("load").argument("[exercise]", EXERCISE_ARGUMENT))
+    .description(
+      "instructor demo: many users at once through the proxy, sessions lost per instance",
+    )
+    .option("-c, --users <n>", "simulated users at once, each with its own session (default 50)")
+    .option("--duration <seconds>", "how long to run (default 10)")
+    .option("--requests <n>", "stop after this many requests instead")
+    .option(
+      "--url <url>",
+      "drive a running start (http://127.0.0.1:5000) or any deployment instead",
+    )
+    .option("--json", "print the figures as one JSON document")
+    .action(
+      async (
+        exercise: string | undefined,
+        raw: RawClusterOptions & {
+          users?: string;
+          duration?: string;
+          requests?: string;
+          url?: string;
+          json?: boolean;
+        },
+      ) => {
+        const choice = parseClusterOptions(raw, context.cwd);
+        const url = raw.url === undefined ? undefined : parseHttpUrl(raw.url);
+        const drive = parseLoadOptions(raw);
+        const emit = raw.json ? () => {} : await reporter(context, {});
+        const { load } = await import("../commands/load.js");
+        const report = await load({
+          ...choice,
+          ...drive,
+          exercise,
+          url,
+          env: context.env,
+          cwd: context.cwd,
+          emit,
+          signal: context.signal,
+        });
+        if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        setExitCode(0);
       },
     );
 }

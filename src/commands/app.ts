@@ -20,6 +20,8 @@ export interface AppChoice {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly emit: Emit;
+  /** Appended to the workspace's session prefix, to keep a throwaway run's keys apart. */
+  readonly prefixSuffix?: string;
 }
 
 export interface PreparedApp {
@@ -42,7 +44,7 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
     ...definedOnly(choice.env),
     REDIS_URL: redis?.url ?? DEFAULT_REDIS_URL,
     SESSION_SECRET: state.secret,
-    SESSION_PREFIX: sessionPrefix(state, exercise.id),
+    SESSION_PREFIX: sessionPrefix(state, exercise.id) + (choice.prefixSuffix ?? ""),
   };
 
   let command: AppCommand;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Cluster } from "../cluster/cluster.js";
 import { assertCommandFound } from "../cluster/command.js";
 import { findFreePortRange, instancePorts } from "../cluster/ports.js";
@@ -5,6 +6,7 @@ import { beginRun } from "../cluster/run-record.js";
 import { RedisUnavailableError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { type LabProxy, startProxy } from "../proxy/proxy.js";
+import { removeKeysWithPrefix } from "../redis/cleanup.js";
 import { findRedis, type RedisInUse } from "../redis/discover.js";
 import { chooseRedisUrl } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
@@ -95,6 +97,8 @@ export async function openPrivateCluster(
     exercise,
     redis,
     emit: quiet,
+    // Its sessions are throwaway: under a prefix of their own, removed when it closes.
+    prefixSuffix: `run-${randomBytes(3).toString("hex")}:`,
   });
   const upstreams = ports.map((port, i) => ({ index: i + 1, port }));
   const proxy = await startProxy({
@@ -126,6 +130,8 @@ export async function openPrivateCluster(
       await proxy.close();
       // These instances ran on throwaway ports: their session files are of no use to anyone.
       if (app.watchDir) await removeSessionDirs(app.watchDir, exercise.sessionDirs, ports);
+      const prefix = app.env.SESSION_PREFIX;
+      if (redis && prefix) await removeKeysWithPrefix(redis.url, prefix).catch(() => 0);
     },
   };
 }

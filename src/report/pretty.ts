@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { Emit, InstanceRef, LabEvent } from "../events.js";
 import { scenarioLines, verdictLines } from "./check-pretty.js";
+import { loadBeginLines, loadEndLines, loadProgressLine } from "./load-pretty.js";
 import { stripControl } from "./strip.js";
 import { diffText, doctorText, exerciseRows } from "./workspace-pretty.js";
 
@@ -173,6 +174,17 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         return;
       case "doctor":
         for (const line of doctorText(event, c)) write(line);
+        return;
+      case "load:begin":
+        for (const line of loadBeginLines(event, c)) write(line);
+        return;
+      case "load:progress":
+        // Live on a terminal only; a log file gets the summary.
+        if (options.out.isTTY) options.out.write(`\r\u001b[2K${loadProgressLine(event, c)}`);
+        return;
+      case "load:end":
+        if (options.out.isTTY) options.out.write("\r\u001b[2K");
+        for (const line of loadEndLines(event, c)) write(line);
         return;
       case "stopping":
         write(c.gray(`Stopping (${event.reason})…`));

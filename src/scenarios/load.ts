@@ -1,0 +1,132 @@
+import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { Agent } from "undici";
+import { ScenarioClient } from "./client.js";
+
+export interface LoadSettings {
+  readonly url: string;
+  /** Simulated users, each with its own session, all at once. */
+  readonly users: number;
+  /** Stop after this long, or after `requests` requests, whichever comes first. */
+  readonly durationMs: number;
+  readonly requests: number | undefined;
+  readonly requestTimeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Called about four times a second while it runs. */
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface LoadProgress {
+  readonly elapsedMs: number;
+  readonly requests: number;
+  readonly reads: number;
+  readonly lost: number;
+  readonly errors: number;
+}
+
+export interface InstanceLoad {
+  /** The port that served, or null when no page or header named it. */
+  readonly port: number | null;
+  readonly requests: number;
+  readonly reads: number;
+  /** Reads that did not show the user's own value. */
+  readonly lost: number;
+}
+
+export interface LoadStats extends LoadProgress {
+  readonly requestsPerSecond: number;
+  readonly latencyMs: { readonly p50: number; readonly p99: number };
+  readonly perInstance: readonly InstanceLoad[];
+}
+
+/**
+ * Many users at once through one URL: each sets its own value, then reads it back again and
+ * again. A read that does not show the user's own value is a lost session.
+ */
+export async function runLoad(settings: LoadSettings): Promise<LoadStats> {
+  const dispatcher = new Agent({ connections: settings.users, keepAliveTimeout: 10_000 });
+  // Every request in flight (and each body being read) listens on the signal: a local one of
+  // this run's own, with no cap on listeners, instead of warning about the caller's.
+  const local = new AbortController();
+  setMaxListeners(0, local.signal);
+  const stopLocal = () => local.abort();
+  settings.signal?.addEventListener("abort", stopLocal, { once: true });
+  const began = performance.now();
+  const deadline = began + settings.durationMs;
+  let budget = settings.requests ?? Number.POSITIVE_INFINITY;
+  const latencies: number[] = [];
+  const perPort = new Map<number | null, { requests: number; reads: number; lost: number }>();
+  let requests = 0;
+  let reads = 0;
+  let lost = 0;
+  let errors = 0;
+  const snapshot = (): LoadProgress => ({
+    elapsedMs: Math.round(performance.now() - began),
+    requests,
+    reads,
+    lost,
+    errors,
+  });
+  const more = () => !settings.signal?.aborted && performance.now() < deadline && budget-- > 0;
+
+  const user = async (id: number) => {
+    const client = new ScenarioClient(
+      `u${id}`,
+      settings.url,
+      dispatcher,
+      settings.requestTimeoutMs,
+      local.signal,
+    );
+    const value = `load-${id}-${randomBytes(4).toString("hex")}`;
+    let hasValue = false;
+    while (more()) {
+      const path = hasValue ? "/" : `/session/set/${value}`;
+      try {
+        const seen = await client.get(path, [value]);
+        requests++;
+        latencies.push(seen.ms);
+        const stats = perPort.get(seen.port) ?? { requests: 0, reads: 0, lost: 0 };
+        perPort.set(seen.port, stats);
+        stats.requests++;
+        if (!hasValue) {
+          hasValue = seen.status < 400;
+          continue;
+        }
+        reads++;
+        stats.reads++;
+        if (seen.shows !== value) {
+          lost++;
+          stats.lost++;
+        }
+      } catch {
+        if (settings.signal?.aborted) break;
+        errors++;
+      }
+    }
+  };
+
+  const ticker = setInterval(() => settings.onProgress?.(snapshot()), 250);
+  try {
+    await Promise.all(Array.from({ length: settings.users }, (_, i) => user(i + 1)));
+  } finally {
+    settings.signal?.removeEventListener("abort", stopLocal);
+    clearInterval(ticker);
+    await dispatcher.close();
+  }
+  const elapsed = Math.max(1, performance.now() - began);
+  latencies.sort((a, b) => a - b);
+  return {
+    ...snapshot(),
+    requestsPerSecond: Math.round((requests / elapsed) * 1000),
+    latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
+    perInstance: [...perPort]
+      .map(([port, s]) => ({ port, ...s }))
+      .sort((a, b) => (a.port ?? 0) - (b.port ?? 0)),
+  };
+}
+
+/** The value below which `share` of the sorted samples fall. */
+export function percentile(sorted: readonly number[], share: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
+}
