@@ -31,12 +31,12 @@ export async function waitUntilAnswering(options: {
   };
   gaveUp.then(stop, stop);
   const deadline = Date.now() + timeoutMs;
-  let delay = 10;
+  let delay = 5;
   while (!stopped && !signal?.aborted && Date.now() < deadline) {
     if (await answersHttp(host, port, Math.max(100, deadline - Date.now()))) return true;
     // Back off a little between probes: fast for a quick boot, cheap for a slow one.
     await Promise.race([pause(delay), gaveUp.catch(() => {})]);
-    delay = Math.min(delay * 2, 100);
+    delay = Math.min(delay * 2, 20);
   }
   return false;
 }

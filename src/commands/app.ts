@@ -6,6 +6,7 @@ import type { Emit } from "../events.js";
 import type { RedisInUse } from "../redis/discover.js";
 import { DEFAULT_REDIS_URL } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
+import { linkPackages } from "../workspace/link-packages.js";
 import { registerHook } from "../workspace/paths.js";
 import { loadState, sessionPrefix } from "../workspace/state.js";
 import { displayPath, prepareExercise } from "../workspace/workspace.js";
@@ -58,10 +59,17 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
     const cwd = join(workspace, exercise.id);
     await mkdir(cwd, { recursive: true });
     const entry = join(exercise.solutionDir, exercise.entry);
-    command = nodeCommand(entry, cwd, `node ${displayPath(entry)} (the reference solution)`);
+    // The solution lives inside the package: its imports resolve without help.
+    command = nodeCommand(entry, cwd, `node ${displayPath(entry)} (the reference solution)`, false);
   } else {
     const prepared = await prepareExercise(workspace, exercise, emit);
-    command = nodeCommand(prepared.entry, prepared.dir, `node ${displayPath(prepared.entry)}`);
+    const linked = await linkPackages(workspace);
+    command = nodeCommand(
+      prepared.entry,
+      prepared.dir,
+      `node ${displayPath(prepared.entry)}`,
+      !linked,
+    );
     watchDir = prepared.dir;
   }
   emit({ type: "app:command", description: command.description });
@@ -69,10 +77,10 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
   return { command, env, watchDir };
 }
 
-function nodeCommand(entry: string, cwd: string, description: string): AppCommand {
+function nodeCommand(entry: string, cwd: string, description: string, hook: boolean): AppCommand {
   return {
     file: process.execPath,
-    args: ["--import", registerHook, entry],
+    args: hook ? ["--import", registerHook, entry] : [entry],
     shell: false,
     cwd,
     description,

@@ -274,3 +274,25 @@ describe("start", () => {
     }
   });
 });
+
+describe("offline imports", () => {
+  it("links the lab's packages into the workspace, and falls back to the import hook when it has its own node_modules", async () => {
+    const { lstat, mkdir } = await import("node:fs/promises");
+    await using linked = await tempDir();
+    const first = await runStart({ dir: linked.path, instances: 1 });
+    await first.stop();
+    expect((await lstat(join(linked.path, "node_modules"))).isSymbolicLink()).toBe(true);
+
+    await using own = await tempDir();
+    await mkdir(join(own.path, "node_modules")); // the attendee's own, empty: nothing resolves from it
+    const second = await runStart({ dir: own.path, instances: 1 });
+    try {
+      const page = await new Client().get(second.proxyUrl);
+      expect(page.status).toBe(200);
+      expect(second.events.find((e) => e.type === "app:command")).toBeDefined();
+    } finally {
+      await second.stop();
+    }
+    expect((await lstat(join(own.path, "node_modules"))).isSymbolicLink()).toBe(false);
+  });
+});

@@ -1,0 +1,341 @@
+#!/usr/bin/env node
+// npm run bench: the lab's proxy against HAProxy and http-proxy, and check's wall time, in one
+// run on this machine. Prints a table and writes bench/results/latest.json. Needs wrk (and
+// haproxy for its column): apt-get install -y wrk haproxy. Not a test: it asserts nothing.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, platform, release, tmpdir } from "node:os";
+import { join } from "node:path";
+import { findFreePortRange } from "../dist/cluster/ports.js";
+import { answersHttp } from "../dist/cluster/readiness.js";
+import { findRedis } from "../dist/redis/discover.js";
+
+const root = join(import.meta.dirname, "..");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = 64;
+const running = new Set();
+
+const has = (tool) => {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const version = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+      .split("\n")[0]
+      .trim();
+  } catch (error) {
+    return (
+      String(error.stdout ?? error.stderr ?? "")
+        .split("\n")[0]
+        .trim() || "?"
+    );
+  }
+};
+
+/** Starts a process and waits until `port` answers HTTP. */
+async function launch(file, args, port, env = {}) {
+  const child = spawn(file, args, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+    cwd: root,
+  });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  const deadline = Date.now() + 15_000;
+  while (!(await answersHttp("127.0.0.1", port, 500))) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`${file} ${args.join(" ")} did not come up on :${port}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+function parseDuration(text) {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return Number.NaN;
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
+}
+
+function wrk(url, seconds, headers = []) {
+  const args = [
+    "-t1",
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    "--latency",
+    ...headers.flatMap((h) => ["-H", h]),
+    url,
+  ];
+  const out = execFileSync("wrk", args, { encoding: "utf8" });
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+    p50: parseDuration(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? ""),
+    p99: parseDuration(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? ""),
+  };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+/** A warm-up, then ROUNDS rounds; the medians. */
+function measure(url, headers) {
+  wrk(url, 1, headers);
+  const rounds = Array.from({ length: ROUNDS }, () => wrk(url, SECONDS, headers));
+  return {
+    rps: Math.round(median(rounds.map((r) => r.rps))),
+    p50: Number(median(rounds.map((r) => r.p50)).toFixed(2)),
+    p99: Number(median(rounds.map((r) => r.p99)).toFixed(2)),
+  };
+}
+
+async function haproxy(port, backends) {
+  const dir = await mkdtemp(join(tmpdir(), "session-lab-bench-"));
+  const config = join(dir, "haproxy.cfg");
+  await writeFile(
+    config,
+    [
+      "global",
+      "  nbthread 1",
+      "defaults",
+      "  mode http",
+      "  timeout connect 2s",
+      "  timeout client 30s",
+      "  timeout server 30s",
+      "frontend bench",
+      `  bind 127.0.0.1:${port}`,
+      "  default_backend apps",
+      "backend apps",
+      "  balance roundrobin",
+      ...backends.map((p, i) => `  server app${i + 1} 127.0.0.1:${p}`),
+      "",
+    ].join("\n"),
+  );
+  const proc = await launch("haproxy", ["-f", config, "-db"], port);
+  return {
+    stop: async () => {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The four ways to reach `backends`, each measured with the same load. */
+async function compareProxies(backends, headers, withHttpProxy) {
+  const rows = {};
+  const [hp, lp, np] = await findFreePortRange(3);
+  rows.direct = measure(`http://127.0.0.1:${backends[0]}/`, headers);
+  if (has("haproxy")) {
+    const h = await haproxy(hp, backends);
+    rows.haproxy = measure(`http://127.0.0.1:${hp}/`, headers);
+    await h.stop();
+  }
+  const lab = await launch(
+    process.execPath,
+    [join(root, "bench/lab-proxy.mjs"), String(lp), ...backends.map(String)],
+    lp,
+  );
+  rows.lab = measure(`http://127.0.0.1:${lp}/`, headers);
+  await lab.stop();
+  if (withHttpProxy) {
+    const node = await launch(
+      process.execPath,
+      [join(root, "bench/http-proxy.mjs"), String(np), ...backends.map(String)],
+      np,
+    );
+    rows.httpProxy = measure(`http://127.0.0.1:${np}/`, headers);
+    await node.stop();
+  }
+  return rows;
+}
+
+/** Wall time and the lab's peak memory for one `check`. */
+async function timeCheck(n, solution, redisUrl) {
+  const dir = await mkdtemp(join(tmpdir(), "session-lab-bench-"));
+  const args = [
+    join(root, "bin/session-lab.js"),
+    "check",
+    "--json",
+    "-n",
+    String(n),
+    "--dir",
+    dir,
+    "--redis-url",
+    redisUrl,
+  ];
+  if (solution) args.push("--solution");
+  const began = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  let peakKb = 0;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  let done = false;
+  exited.then(() => {
+    done = true;
+  });
+  while (!done) {
+    try {
+      const status = await readFile(`/proc/${child.pid}/status`, "utf8");
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {}
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 20))]);
+  }
+  const ms = performance.now() - began;
+  await rm(dir, { recursive: true, force: true });
+  const verdict = JSON.parse(out).verdict;
+  return { ms, peakMb: peakKb / 1024, verdict };
+}
+
+async function main() {
+  if (!has("wrk")) {
+    console.error("wrk is not installed: apt-get install -y wrk (and haproxy for its column)");
+    process.exitCode = 2;
+    return;
+  }
+  const machine = {
+    date: new Date().toISOString(),
+    platform: `${platform()} ${release()}`,
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
+    node: process.version,
+    wrk: version("wrk", ["--version"]),
+    haproxy: has("haproxy") ? version("haproxy", ["-v"]) : "not installed (its column is left out)",
+  };
+  const results = {
+    machine,
+    settings: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS },
+  };
+
+  // 1. Trivial backends.
+  const backendPorts = await findFreePortRange(2);
+  const backends = [];
+  for (const port of backendPorts)
+    backends.push(
+      await launch(process.execPath, [join(root, "bench/backend.mjs"), String(port)], port),
+    );
+  results.trivial = await compareProxies(backendPorts, [], true);
+  for (const b of backends) await b.stop();
+
+  // 2. The exercise's solution, with a session cookie and a real Redis.
+  const redis = await findRedis({
+    chosen: undefined,
+    env: process.env,
+    localUrl: "redis://127.0.0.1:1",
+  });
+  try {
+    const solutionPorts = await findFreePortRange(2);
+    const apps = [];
+    for (const port of solutionPorts) {
+      apps.push(
+        await launch(
+          process.execPath,
+          [
+            "--import",
+            join(root, "runtime/register.mjs"),
+            join(root, "solutions/01-shared-sessions/app.mjs"),
+          ],
+          port,
+          {
+            APP_PORT: String(port),
+            REDIS_URL: redis.url,
+            SESSION_SECRET: "bench",
+            SESSION_PREFIX: "bench:",
+          },
+        ),
+      );
+    }
+    const res = await fetch(`http://127.0.0.1:${solutionPorts[0]}/session/set/bench`);
+    const cookie = res.headers.get("set-cookie")?.split(";")[0];
+    results.solution = await compareProxies(solutionPorts, [`Cookie: ${cookie}`], false);
+    for (const a of apps) await a.stop();
+
+    // 3. check's wall time.
+    results.check = [];
+    for (const n of [1, 2, 4, 8, 16]) {
+      const row = { n };
+      for (const variant of ["starter", "solution"]) {
+        const runs = [];
+        for (let i = 0; i < ROUNDS; i++)
+          runs.push(await timeCheck(n, variant === "solution", redis.url));
+        row[variant] = {
+          ms: Math.round(median(runs.map((r) => r.ms))),
+          peakMb: Math.round(Math.max(...runs.map((r) => r.peakMb))),
+          verdicts: [...new Set(runs.map((r) => r.verdict))],
+        };
+      }
+      results.check.push(row);
+    }
+  } finally {
+    await redis.close();
+  }
+
+  print(results);
+  await mkdir(join(root, "bench/results"), { recursive: true });
+  await writeFile(join(root, "bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  console.log("\nwritten to bench/results/latest.json");
+}
+
+function print(r) {
+  const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : "n/a");
+  const row = (name, m) =>
+    m
+      ? `  ${name.padEnd(26)} ${String(m.rps).padStart(8)} ${`${m.p50} ms`.padStart(10)} ${`${m.p99} ms`.padStart(10)}`
+      : `  ${name.padEnd(26)} (not measured)`;
+  console.log(
+    `session-lab bench · ${r.machine.date.slice(0, 10)} · ${r.machine.platform} · ${r.machine.cpus} · Node ${r.machine.node}`,
+  );
+  console.log(`${r.machine.wrk} · ${r.machine.haproxy}`);
+  console.log(
+    `wrk -t1 -c${CONNECTIONS}, a 1 s warm-up, then medians of ${ROUNDS} rounds of ${SECONDS} s\n`,
+  );
+  console.log("1. Trivial backend (node:http)             req/s        p50        p99");
+  console.log(row("backend, direct", r.trivial.direct));
+  console.log(row("HAProxy, 2 backends", r.trivial.haproxy));
+  console.log(row("lab proxy, 2 backends", r.trivial.lab));
+  console.log(row("http-proxy, 2 backends", r.trivial.httpProxy));
+  console.log(
+    `  lab / HAProxy ${ratio(r.trivial.lab.rps, r.trivial.haproxy?.rps)} req/s (target ≥ 0.7) · lab / http-proxy ${ratio(r.trivial.lab.rps, r.trivial.httpProxy?.rps)} (target ≥ 1.5)\n`,
+  );
+  console.log("2. Solution app, GET / with a session      req/s        p50        p99");
+  console.log(row("HAProxy, 2 instances", r.solution.haproxy));
+  console.log(row("lab proxy, 2 instances", r.solution.lab));
+  console.log(
+    `  lab / HAProxy ${ratio(r.solution.lab.rps, r.solution.haproxy?.rps)} req/s (target ≥ 0.95) · p99 ${ratio(r.solution.lab.p99, r.solution.haproxy?.p99)} (target ≤ 1.3)\n`,
+  );
+  console.log("3. check of exercise 01, wall time (median)");
+  console.log("  N     starter    solution   lab peak RSS");
+  for (const c of r.check)
+    console.log(
+      `  ${String(c.n).padEnd(4)} ${`${c.starter.ms} ms`.padStart(9)} ${`${c.solution.ms} ms`.padStart(11)} ${`${Math.max(c.starter.peakMb, c.solution.peakMb)} MB`.padStart(12)}`,
+    );
+  const two = r.check.find((c) => c.n === 2);
+  const sixteen = r.check.find((c) => c.n === 16);
+  console.log(
+    `  N=2 solution ${two.solution.ms} ms (target < 1000) · starter ${two.starter.ms <= two.solution.ms ? "≤" : ">"} solution · N=16/N=2 ${ratio(sixteen.solution.ms, two.solution.ms)} (target ≤ 3) · peak at N=16 ${Math.max(sixteen.starter.peakMb, sixteen.solution.peakMb)} MB (target < 150)`,
+  );
+}
+
+const stopAll = () => {
+  for (const child of running) child.kill("SIGKILL");
+};
+process.on("exit", stopAll);
+process.on("SIGINT", () => {
+  stopAll();
+  process.exit(130);
+});
+await main();
