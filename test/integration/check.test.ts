@@ -1,10 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CheckOptions, check } from "../../src/commands/check.js";
 import type { CheckReport } from "../../src/commands/check-report.js";
 import type { LabEvent } from "../../src/events.js";
-import { fixtureApp, tempDir } from "../support/lab.js";
+import { fixtureApp, labRunOptions, tempDir } from "../support/lab.js";
 
 const sessionApp = join(import.meta.dirname, "../fixtures/session-app.mjs");
 const pythonApp = join(import.meta.dirname, "../fixtures/session_app.py");
@@ -15,22 +15,13 @@ async function runCheck(
   env: Record<string, string> = {},
 ) {
   const events: LabEvent[] = [];
-  const report = await check({
-    exercise: undefined,
-    instances: 2,
-    host: "127.0.0.1",
-    dir,
-    cmd: undefined,
-    solution: false,
-    redisUrl: inject("redisUrl"),
-    timeoutMs: 10_000,
-    url: undefined,
-    env: { ...process.env, ...env },
-    cwd: dir,
-    emit: (e) => events.push(e),
-    signal: new AbortController().signal,
-    ...overrides,
-  });
+  const report = await check(
+    labRunOptions(dir, {
+      env: { ...process.env, ...env },
+      emit: (e) => events.push(e),
+      ...overrides,
+    }),
+  );
   return { report, events };
 }
 

@@ -2,24 +2,12 @@ import { describe, expect, inject, it } from "vitest";
 import { type LoadOptions, load } from "../../src/commands/load.js";
 import type { LabEvent } from "../../src/events.js";
 import { connectRedis } from "../../src/redis/inspect.js";
-import { runStart, tempDir } from "../support/lab.js";
+import { labRunOptions, runStart, tempDir } from "../support/lab.js";
 
 async function loadWith(dir: string, overrides: Partial<LoadOptions> = {}) {
   const events: LabEvent[] = [];
   const report = await load({
-    exercise: undefined,
-    instances: 2,
-    host: "127.0.0.1",
-    dir,
-    cmd: undefined,
-    solution: false,
-    redisUrl: inject("redisUrl"),
-    timeoutMs: 10_000,
-    url: undefined,
-    env: process.env,
-    cwd: dir,
-    emit: (e) => events.push(e),
-    signal: new AbortController().signal,
+    ...labRunOptions(dir, { emit: (e) => events.push(e) }),
     users: 10,
     durationMs: 30_000,
     requests: 400,

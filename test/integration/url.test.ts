@@ -1,24 +1,10 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { check } from "../../src/commands/check.js";
 import { startHaproxy } from "../support/haproxy.js";
-import { runStart, tempDir } from "../support/lab.js";
+import { labRunOptions, runStart, tempDir } from "../support/lab.js";
 
 async function checkUrl(dir: string, url: string) {
-  return check({
-    exercise: undefined,
-    instances: 2,
-    host: "127.0.0.1",
-    dir,
-    cmd: undefined,
-    solution: false,
-    redisUrl: inject("redisUrl"),
-    timeoutMs: 10_000,
-    url,
-    env: process.env,
-    cwd: dir,
-    emit: () => {},
-    signal: new AbortController().signal,
-  });
+  return check(labRunOptions(dir, { url }));
 }
 
 describe("check --url against a deployment the lab did not start (HAProxy, round-robin)", () => {

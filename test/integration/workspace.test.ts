@@ -12,7 +12,7 @@ import { connectRedis } from "../../src/redis/inspect.js";
 import { findExercise } from "../../src/workspace/catalogue.js";
 import { loadState, sessionPrefix } from "../../src/workspace/state.js";
 import { prepareExercise } from "../../src/workspace/workspace.js";
-import { tempDir } from "../support/lab.js";
+import { labRunOptions, tempDir } from "../support/lab.js";
 
 const exercise = await findExercise("01");
 const starter = await readFile(join(exercise.starterDir, "app.mjs"));
@@ -207,22 +207,7 @@ describe("solution, list and progress", () => {
     expect(await states()).toBe("not started");
     await prepareExercise(dir.path, exercise, () => {});
     expect(await states()).toBe("in progress");
-    const run = () =>
-      check({
-        exercise: undefined,
-        instances: 2,
-        host: "127.0.0.1",
-        dir: dir.path,
-        cmd: undefined,
-        solution: false,
-        redisUrl: inject("redisUrl"),
-        timeoutMs: 10_000,
-        url: undefined,
-        env: process.env,
-        cwd: dir.path,
-        emit: () => {},
-        signal: new AbortController().signal,
-      });
+    const run = () => check(labRunOptions(dir.path));
     await run();
     expect(await states()).toBe("failing");
     await solution({ exercise: undefined, dir: dir.path, apply: true, emit: () => {} });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
+import type { LabRunOptions } from "../../src/commands/lab-run.js";
 import {
   type StartAction,
   type StartOptions,
@@ -99,5 +100,25 @@ export async function runStart(
       return done;
     },
     done,
+  };
+}
+
+/** The options check and load take, for a run in `dir` against the suite's Redis. */
+export function labRunOptions(dir: string, overrides: Partial<LabRunOptions> = {}): LabRunOptions {
+  return {
+    exercise: undefined,
+    instances: 2,
+    host: "127.0.0.1",
+    dir,
+    cmd: undefined,
+    solution: false,
+    redisUrl: inject("redisUrl"),
+    timeoutMs: 10_000,
+    url: undefined,
+    env: process.env,
+    cwd: dir,
+    emit: () => {},
+    signal: new AbortController().signal,
+    ...overrides,
   };
 }
