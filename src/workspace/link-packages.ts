@@ -1,4 +1,4 @@
-import { lstat, readlink, symlink } from "node:fs/promises";
+import { lstat, readlink, stat, symlink, unlink } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,9 +24,14 @@ export async function linkPackages(workspace: string): Promise<boolean> {
   const link = join(workspace, "node_modules");
   try {
     const info = await lstat(link);
-    return info.isSymbolicLink() && resolve(workspace, await readlink(link)) === folder;
-  } catch {
-    // No node_modules yet: make the link.
+    if (!info.isSymbolicLink()) return false;
+    const target = resolve(workspace, await readlink(link));
+    if (target === folder) return true;
+    // A link of an earlier install whose folder is gone (an npx cache cleaned): replace it.
+    if (await exists(target)) return false;
+    await unlink(link);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") return false;
   }
   try {
     await symlink(folder, link, process.platform === "win32" ? "junction" : "dir");
@@ -54,4 +59,11 @@ async function sharedModulesFolder(): Promise<string | undefined> {
     folder = here;
   }
   return folder === undefined ? undefined : resolve(dirname(folder), "node_modules");
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
