@@ -9,7 +9,7 @@ import { solution } from "../../src/commands/solution.js";
 import { UsageError } from "../../src/errors.js";
 import type { LabEvent } from "../../src/events.js";
 import { connectRedis } from "../../src/redis/inspect.js";
-import { findExercise } from "../../src/workspace/catalogue.js";
+import { findExercise, listExercises } from "../../src/workspace/catalogue.js";
 import { loadState, sessionPrefix } from "../../src/workspace/state.js";
 import { prepareExercise } from "../../src/workspace/workspace.js";
 import { labRunOptions, tempDir } from "../support/lab.js";
@@ -156,6 +156,25 @@ describe("reset", () => {
       /^Reset 01-shared-sessions in .* to the starter\? Your files are backed up first\.$/,
     );
     expect(await readFile(entry, "utf8")).toBe(edited);
+  });
+
+  it("--all resets every exercise and removes every key of the workspace, nothing else", async () => {
+    await using dir = await tempDir();
+    const { entry } = await editedWorkspace(dir.path);
+    const state = await loadState(dir.path);
+    const redis = await connectRedis(inject("redisUrl"));
+    try {
+      const other = `session-lab:someone-else-${randomBytes(3).toString("hex")}:x`;
+      await redis.mset(`session-lab:${state.workspaceId}:any-exercise:k`, "v", other, "v");
+      const { result } = await resetWith(dir.path, { all: true });
+      expect(result.restored).toEqual((await listExercises()).map((e) => e.id));
+      expect(result.keysRemoved).toBe(1);
+      expect(await redis.exists(other)).toBe(1);
+      await redis.del(other);
+    } finally {
+      redis.disconnect();
+    }
+    expect(await readFile(entry)).toEqual(starter);
   });
 
   it("says there is nothing to undo when there is no backup", async () => {
