@@ -37,21 +37,44 @@ function leftovers(): string[] {
   return found;
 }
 
-/** Live processes other than this one whose environment carries this file's marker. */
+/**
+ * Live processes started from this test file: those whose environment carries its marker
+ * (orphans included), and this process's descendants (for programs such as redis-server
+ * that overwrite their environment with their process title).
+ */
 export function markedProcesses(): { pid: number; command: string }[] {
-  const out: { pid: number; command: string }[] = [];
+  const found = new Map<number, string>();
+  const children = new Map<number, number[]>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      const environ = readFileSync(`/proc/${name}/environ`, "utf8");
-      if (!environ.split("\0").includes(MARK)) continue;
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
       const close = stat.lastIndexOf(")");
-      if (stat.slice(close + 2, close + 3) === "Z") continue;
-      out.push({ pid: Number(name), command: stat.slice(stat.indexOf("(") + 1, close) });
+      const [state, ppid] = stat.slice(close + 2).split(" ");
+      if (state === "Z") continue;
+      const command = stat.slice(stat.indexOf("(") + 1, close);
+      children.set(Number(ppid), [...(children.get(Number(ppid)) ?? []), Number(name)]);
+      const environ = readFileSync(`/proc/${name}/environ`, "utf8");
+      if (environ.split("\0").includes(MARK)) found.set(Number(name), command);
     } catch {
       // The process ended while we looked, or is not ours to read.
     }
   }
-  return out;
+  const queue = [process.pid];
+  while (queue.length > 0) {
+    for (const pid of children.get(queue.shift() as number) ?? []) {
+      if (!found.has(pid)) found.set(pid, commandOf(pid));
+      queue.push(pid);
+    }
+  }
+  return [...found].map(([pid, command]) => ({ pid, command }));
+}
+
+function commandOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+  } catch {
+    return "?";
+  }
 }
