@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { LabRunOptions } from "../commands/lab-run.js";
 import {
   parseClusterOptions,
   parseHttpUrl,
@@ -68,19 +69,9 @@ export function registerClusterCommands(
         exercise: string | undefined,
         raw: RawClusterOptions & { url?: string; json?: boolean },
       ) => {
-        const choice = parseClusterOptions(raw, context.cwd);
-        const url = raw.url === undefined ? undefined : parseHttpUrl(raw.url);
-        const emit = raw.json ? () => {} : await reporter(context, { quiet: true });
+        const options = await labRun(context, exercise, raw);
         const { check } = await import("../commands/check.js");
-        const report = await check({
-          ...choice,
-          exercise,
-          url,
-          env: context.env,
-          cwd: context.cwd,
-          emit,
-          signal: context.signal,
-        });
+        const report = await check(options);
         if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         setExitCode(report.exitCode);
       },
@@ -109,23 +100,32 @@ export function registerClusterCommands(
           json?: boolean;
         },
       ) => {
-        const choice = parseClusterOptions(raw, context.cwd);
-        const url = raw.url === undefined ? undefined : parseHttpUrl(raw.url);
         const drive = parseLoadOptions(raw);
-        const emit = raw.json ? () => {} : await reporter(context, {});
+        const options = await labRun(context, exercise, raw);
         const { load } = await import("../commands/load.js");
-        const report = await load({
-          ...choice,
-          ...drive,
-          exercise,
-          url,
-          env: context.env,
-          cwd: context.cwd,
-          emit,
-          signal: context.signal,
-        });
+        const report = await load({ ...options, ...drive });
         if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         setExitCode(0);
       },
     );
+}
+
+/** The options check and load share, from their command line; JSON mode prints no events. */
+async function labRun(
+  context: CliContext,
+  exercise: string | undefined,
+  raw: RawClusterOptions & { url?: string; json?: boolean },
+): Promise<LabRunOptions> {
+  const choice = parseClusterOptions(raw, context.cwd);
+  const url = raw.url === undefined ? undefined : parseHttpUrl(raw.url);
+  const emit = raw.json ? () => {} : await reporter(context, { quiet: true });
+  return {
+    ...choice,
+    exercise,
+    url,
+    env: context.env,
+    cwd: context.cwd,
+    emit,
+    signal: context.signal,
+  };
 }

@@ -78,13 +78,7 @@ async function resetToStarter(
     options.emit({ type: "reset:cancelled" });
     return { changed: false, restored: [] };
   }
-  const backup = await backupExercises(options.dir, exercises);
-  if (backup)
-    options.emit({
-      type: "backup:created",
-      dir: displayPath(backup.dir),
-      exercises: backup.exercises,
-    });
+  const backup = await backUp(options, exercises);
   const state = await loadState(options.dir);
   for (const exercise of exercises) {
     await restoreStarter(options.dir, exercise);
@@ -120,13 +114,7 @@ async function undo(options: ResetOptions): Promise<ResetResult> {
   }
   const exercises = await Promise.all(ids.map((id) => findExercise(id)));
   // Undo is undoable too: what is there now goes into a backup of its own.
-  const backup = await backupExercises(options.dir, exercises);
-  if (backup)
-    options.emit({
-      type: "backup:created",
-      dir: displayPath(backup.dir),
-      exercises: backup.exercises,
-    });
+  const backup = await backUp(options, exercises);
   for (const id of ids) {
     await restoreFromBackup(options.dir, newest, id);
     options.emit({
@@ -136,6 +124,18 @@ async function undo(options: ResetOptions): Promise<ResetResult> {
     });
   }
   return { changed: true, backup: backup?.dir, restored: ids };
+}
+
+/** Backs up the attendee's files of these exercises, and says where. */
+async function backUp(options: ResetOptions, exercises: readonly Exercise[]) {
+  const backup = await backupExercises(options.dir, exercises);
+  if (backup)
+    options.emit({
+      type: "backup:created",
+      dir: displayPath(backup.dir),
+      exercises: backup.exercises,
+    });
+  return backup;
 }
 
 async function confirmed(options: ResetOptions, question: string): Promise<boolean> {
