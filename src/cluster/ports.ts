@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { PortInUseError } from "../errors.js";
 
@@ -41,8 +42,11 @@ export async function assertPortsFree(
  * that several labs on one machine (a running start, a check, parallel tests) stay apart.
  */
 export async function findFreePortRange(count: number, host = "127.0.0.1"): Promise<number[]> {
+  // Stay below the kernel's ephemeral range: a port there may be taken at any moment as the
+  // local end of an outgoing connection, and the app would then fail to listen on it.
+  const [low, high] = await portWindow();
   for (let attempt = 0; attempt < 100; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * (40_000 - count));
+    const base = low + Math.floor(Math.random() * (high - low - count));
     const ports = Array.from({ length: count }, (_, i) => base + i);
     let free = true;
     for (const port of ports) {
@@ -54,4 +58,16 @@ export async function findFreePortRange(count: number, host = "127.0.0.1"): Prom
     if (free) return ports;
   }
   throw new Error(`no ${count} consecutive free ports found on ${host}`);
+}
+
+/** Where to look for free ports: from 10000 up to the start of the ephemeral range. */
+async function portWindow(): Promise<[number, number]> {
+  try {
+    const text = await readFile("/proc/sys/net/ipv4/ip_local_port_range", "utf8");
+    const ephemeralLow = Number(text.trim().split(/\s+/)[0]);
+    if (ephemeralLow > 12_000) return [10_000, ephemeralLow];
+  } catch {
+    // Not Linux: macOS and Windows start their ephemeral ports at 49152.
+  }
+  return [10_000, 32_000];
 }

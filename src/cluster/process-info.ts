@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
+import { signalGroup } from "./registry.js";
 
 /**
  * When a process started, as an opaque string that differs between two processes that had
@@ -22,4 +23,28 @@ export async function processStartTime(pid: number): Promise<string | undefined>
       resolve(error ? undefined : stdout.trim() || undefined);
     });
   });
+}
+
+/**
+ * Whether any live (not zombie) process of a process group is left. On Linux /proc tells;
+ * elsewhere a signal 0 to the group does (counting zombies, which their parent reaps soon).
+ */
+export async function groupAlive(pgid: number): Promise<boolean> {
+  let names: string[];
+  try {
+    names = await readdir("/proc");
+  } catch {
+    return signalGroup(pgid, 0);
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (fields[0] !== "Z" && Number(fields[2]) === pgid) return true;
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return false;
 }

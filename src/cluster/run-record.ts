@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { labDir } from "../workspace/paths.js";
-import { processStartTime } from "./process-info.js";
+import { groupAlive, processStartTime } from "./process-info.js";
 import { setGroupRecorder, signalGroup } from "./registry.js";
 
 /** One process group the lab started, recognisable again by its start time. */
@@ -95,10 +95,11 @@ export async function stopLeftovers(
       signalGroup(p.pgid, "SIGKILL");
       stopped.push({ pid: p.pgid, command: p.command });
     }
-    // Their ports are free only once they are gone: wait for that (briefly), do not race it.
+    // Their ports are free only once every process of their groups is gone (a shell's child
+    // included): wait for that, briefly, rather than race it.
     const deadline = Date.now() + 5000;
     for (const p of record.processes) {
-      while (Date.now() < deadline && (await processStartTime(p.pgid)) === p.start) {
+      while (Date.now() < deadline && (await groupAlive(p.pgid))) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }

@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import { type LoadOptions, load } from "../../src/commands/load.js";
 import type { LabEvent } from "../../src/events.js";
 import { connectRedis } from "../../src/redis/inspect.js";
+import { loadState } from "../../src/workspace/state.js";
 import { labRunOptions, runStart, tempDir } from "../support/lab.js";
 
 async function loadWith(dir: string, overrides: Partial<LoadOptions> = {}) {
@@ -40,7 +41,15 @@ describe("load", () => {
     expect(report.latencyMs.p99).toBeGreaterThanOrEqual(report.latencyMs.p50);
     const redis = await connectRedis(inject("redisUrl"));
     try {
-      const [, keys] = await redis.scan("0", "MATCH", "session-lab:*:run-*", "COUNT", 10_000);
+      // This workspace's throwaway keys only: other test files may be running at the same time.
+      const { workspaceId } = await loadState(dir.path);
+      const [, keys] = await redis.scan(
+        "0",
+        "MATCH",
+        `session-lab:${workspaceId}:*`,
+        "COUNT",
+        10_000,
+      );
       expect(keys).toEqual([]);
     } finally {
       redis.disconnect();
