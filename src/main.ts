@@ -22,6 +22,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   };
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const s of signals) process.on(s, onSignal);
+  // A bug must not leave instances behind or print a bare stack trace: report it, kill what
+  // the lab started, and leave with the could-not-run code.
+  const onCrash = (error: unknown) => {
+    reportError(error);
+    killAllNow();
+    process.exit(2);
+  };
+  process.on("uncaughtException", onCrash);
+  process.on("unhandledRejection", onCrash);
   try {
     const { exitCode } = await runCli({
       argv,
