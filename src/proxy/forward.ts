@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Dispatcher, errors, type Pool } from "undici";
+import type { InstanceRef } from "../events.js";
+import { upstreamRequestHeaders, withoutHopByHop } from "./headers.js";
+
+/** The response header that names the instance which served a request. */
+export const SERVED_BY_HEADER = "x-served-by";
+
+/** Answers up to this size are sent in one write instead of streamed. */
+const SMALL_BODY = 64 * 1024;
+/** Errors that mean the request never reached the instance. */
+export const NOT_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+export type Outcome =
+  | { kind: "answered"; status: number; setCookie: boolean }
+  | { kind: "not-connected"; error: unknown }
+  | { kind: "failed"; status: number };
+
+/**
+ * Sends one request to one instance and streams the answer back, body and all, through
+ * undici's dispatch API: no intermediate streams, and back-pressure both ways (the upstream
+ * read pauses while the client is slow; the request body is piped by undici).
+ */
+export function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pool: Pool,
+  upstream: InstanceRef,
+  hasBody: boolean,
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let status = 0;
+    let setCookie = false;
+    let settled = false;
+    let held: { headers: Record<string, string | string[]>; chunks: Buffer[] } | undefined;
+    const servedBy = `instance-${upstream.index} :${upstream.port}`;
+    const settle = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      res.off("close", onClose);
+      resolve(outcome);
+    };
+    // A client that goes away aborts the request to the instance too.
+    const onClose = () => {
+      if (res.writableFinished) return;
+      controller?.abort(new Error("the client went away"));
+      settle({ kind: "failed", status: 499 });
+    };
+    res.once("close", onClose);
+    pool.dispatch(
+      {
+        method: (req.method ?? "GET") as Dispatcher.HttpMethod,
+        path: req.url ?? "/",
+        headers: upstreamRequestHeaders(req.headers, req.socket.remoteAddress),
+        body: hasBody ? req : null,
+      },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (settled) c.abort(new Error("the client went away"));
+        },
+        onResponseStart(_c, statusCode, headers) {
+          if (statusCode < 200) return; // 1xx: the final answer follows
+          const out = withoutHopByHop(headers);
+          out[SERVED_BY_HEADER] = servedBy;
+          status = statusCode;
+          setCookie = out["set-cookie"] !== undefined;
+          // A small answer of known length goes out in one write, headers and body together.
+          const length = Number(headers["content-length"]);
+          if (length >= 0 && length <= SMALL_BODY) {
+            held = { headers: out, chunks: [] };
+          } else {
+            res.writeHead(statusCode, out);
+          }
+        },
+        onResponseData(c, chunk) {
+          if (held) {
+            held.chunks.push(chunk);
+            return;
+          }
+          if (!res.write(chunk)) {
+            c.pause();
+            res.once("drain", () => c.resume());
+          }
+        },
+        onResponseEnd() {
+          if (held) {
+            res.writeHead(status, held.headers);
+            res.end(held.chunks.length === 1 ? held.chunks[0] : Buffer.concat(held.chunks));
+          } else {
+            res.end();
+          }
+          settle({ kind: "answered", status, setCookie });
+        },
+        onResponseError(_c, error) {
+          if (settled) return;
+          if (!res.headersSent && NOT_CONNECTED.has((error as { code?: string }).code ?? "")) {
+            settle({ kind: "not-connected", error });
+            return;
+          }
+          const timedOut =
+            error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
+          const failed = timedOut ? 504 : 502;
+          if (res.headersSent || held) res.destroy();
+          else {
+            sendError(
+              res,
+              failed,
+              timedOut
+                ? `Instance ${upstream.index} (:${upstream.port}) did not answer in time.`
+                : `Instance ${upstream.index} (:${upstream.port}) broke off the answer.`,
+            );
+          }
+          settle({ kind: "failed", status: failed });
+        },
+      },
+    );
+  });
+}
+
+/** A short plain-text error from the proxy itself. */
+export function sendError(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+  res.end(`session-lab proxy: ${text}\n`);
+}
