@@ -32,6 +32,8 @@ export function forward(
   pool: Pool,
   upstream: InstanceRef,
   hasBody: boolean,
+  /** The X-Served-By value naming `upstream`, made once per instance. */
+  servedBy: string,
 ): Promise<Outcome> {
   return new Promise((resolve) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -39,7 +41,6 @@ export function forward(
     let setCookie = false;
     let settled = false;
     let held: { headers: Record<string, string | string[]>; chunks: Buffer[] } | undefined;
-    const servedBy = `instance-${upstream.index} :${upstream.port}`;
     const settle = (outcome: Outcome) => {
       if (settled) return;
       settled = true;

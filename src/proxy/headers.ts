@@ -18,20 +18,33 @@ type HeaderValue = string | string[] | undefined;
 /** Copies headers without the hop-by-hop ones, including any that Connection names. */
 export function withoutHopByHop(
   headers: Readonly<Record<string, HeaderValue>>,
+  skip?: string,
 ): Record<string, string | string[]> {
-  const named = new Set(
-    String(headers.connection ?? "")
-      .split(",")
-      .map((token) => token.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const named = namedByConnection(headers.connection);
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    if (value === undefined || HOP_BY_HOP.has(lower) || named.has(lower)) continue;
-    out[lower] = value;
+  for (const name in headers) {
+    const value = headers[name];
+    // Node and undici hand over lower-case names already.
+    if (value === undefined || name === skip || HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    out[name] = value;
   }
   return out;
+}
+
+/**
+ * The extra header names a Connection header lists. On the hot path it usually says just
+ * "keep-alive" or "close", which name nothing to drop: no set is built then.
+ */
+function namedByConnection(connection: HeaderValue): Set<string> | undefined {
+  if (connection === undefined) return undefined;
+  const value = String(connection).toLowerCase();
+  if (value === "keep-alive" || value === "close") return undefined;
+  return new Set(
+    value
+      .split(",")
+      .map((token) => token.trim())
+      .filter(Boolean),
+  );
 }
 
 /** The request headers sent to an instance: end-to-end ones plus X-Forwarded-*. */
@@ -39,9 +52,8 @@ export function upstreamRequestHeaders(
   incoming: IncomingHttpHeaders,
   clientAddress: string | undefined,
 ): Record<string, string | string[]> {
-  const headers = withoutHopByHop(incoming);
   // Node's server answers `Expect: 100-continue` itself; the instance gets a plain request.
-  delete headers.expect;
+  const headers = withoutHopByHop(incoming, "expect");
   const previous = incoming["x-forwarded-for"];
   const chain = [previous, clientAddress].filter(Boolean).join(", ");
   if (chain) headers["x-forwarded-for"] = chain;

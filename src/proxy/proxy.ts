@@ -46,13 +46,15 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   // Nothing is in the rotation until the lab says it answers.
   const available = upstreams.map(() => false);
   const pickNext = createRoundRobin(upstreams.length);
+  const isUp = (i: number) => available[i] === true;
+  const servedBy = upstreams.map((u) => `instance-${u.index} :${u.port}`);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const method = req.method ?? "GET";
     const hasBody =
       req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
-    let index = pickNext((i) => available[i] === true);
+    let index = pickNext(isUp);
     let outcome: Outcome = { kind: "failed", status: 503 };
     if (index < 0) {
       sendError(
@@ -61,15 +63,29 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
         `No instance is available: all ${upstreams.length} are starting, restarting or down.`,
       );
     } else {
-      outcome = await forward(req, res, pools[index]!, upstreams[index]!, hasBody);
+      outcome = await forward(
+        req,
+        res,
+        pools[index]!,
+        upstreams[index]!,
+        hasBody,
+        servedBy[index]!,
+      );
       // One more try elsewhere, only when the request provably never reached an instance and
       // sending it again cannot do anything twice.
       if (outcome.kind === "not-connected" && IDEMPOTENT.has(method) && !hasBody) {
         const tried = index;
-        const next = pickNext((i) => available[i] === true && i !== tried);
+        const next = pickNext((i) => isUp(i) && i !== tried);
         if (next >= 0) {
           index = next;
-          outcome = await forward(req, res, pools[index]!, upstreams[index]!, hasBody);
+          outcome = await forward(
+            req,
+            res,
+            pools[index]!,
+            upstreams[index]!,
+            hasBody,
+            servedBy[index]!,
+          );
         }
       }
       if (outcome.kind === "not-connected") {
@@ -83,7 +99,7 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
       method,
       path: req.url ?? "/",
       instance: upstreams[index] ?? null,
-      status: outcome.kind === "answered" || outcome.kind === "failed" ? outcome.status : 502,
+      status: outcome.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       setCookie: outcome.kind === "answered" && outcome.setCookie,
     });
