@@ -19,7 +19,7 @@ export async function assertCommandFound(
   const program = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
   if (program === undefined || BUILTINS.has(program)) return;
   const unquoted = program.replace(/^["']|["']$/g, "");
-  if (await isExecutable(unquoted, env.PATH ?? "", cwd)) return;
+  if (await findExecutable(unquoted, env.PATH ?? "", cwd)) return;
   throw new UsageError(
     `The command "${unquoted}" in --cmd was not found.`,
     unquoted.includes("/")
@@ -28,7 +28,15 @@ export async function assertCommandFound(
   );
 }
 
-async function isExecutable(program: string, path: string, cwd: string): Promise<boolean> {
+/**
+ * Where `program` is: itself when it is a path (resolved against `cwd`), else the first
+ * executable of that name on `path`. Undefined when there is none.
+ */
+export async function findExecutable(
+  program: string,
+  path: string,
+  cwd: string,
+): Promise<string | undefined> {
   const candidates =
     program.includes("/") || isAbsolute(program)
       ? [resolve(cwd, program)]
@@ -37,13 +45,11 @@ async function isExecutable(program: string, path: string, cwd: string): Promise
           .filter(Boolean)
           .map((dir) => join(dir, program));
   for (const candidate of candidates) {
-    if (
-      await access(candidate, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return true;
+    const executable = await access(candidate, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+    if (executable) return candidate;
   }
-  return false;
+  return undefined;
 }

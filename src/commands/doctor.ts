@@ -1,6 +1,7 @@
 import { access, constants, readFile, stat } from "node:fs/promises";
 import { arch, platform } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
+import { findExecutable } from "../cluster/command.js";
 import { instancePorts, isPortFree } from "../cluster/ports.js";
 import type { Emit } from "../events.js";
 import { HOW_TO_GET_REDIS } from "../redis/discover.js";
@@ -126,7 +127,7 @@ async function checkRedis(options: DoctorOptions): Promise<DoctorCheck> {
       hint: "Check that it runs, and the URL, user and password.",
     };
   }
-  const server = await onPath("redis-server", options.env.PATH ?? "");
+  const server = await findExecutable("redis-server", options.env.PATH ?? "", process.cwd());
   if (server) {
     return {
       name: "Redis",
@@ -176,20 +177,6 @@ async function checkWorkspace(dir: string): Promise<DoctorCheck> {
     detail: `${displayPath(dir)} ${probe === dir ? "is" : "can be created and is"} ${writable ? "writable" : "not writable"}`,
     hint: writable ? undefined : "Choose a folder you can write to with --dir.",
   };
-}
-
-async function onPath(command: string, path: string): Promise<string | undefined> {
-  for (const dir of path.split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, command);
-    if (
-      await access(candidate, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return candidate;
-  }
-  return undefined;
 }
 
 function compare(a: readonly number[], b: readonly number[]): number {

@@ -54,6 +54,7 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
     const method = req.method ?? "GET";
     const hasBody =
       req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
+    const send = (i: number) => forward(req, res, pools[i]!, upstreams[i]!, hasBody, servedBy[i]!);
     let index = pickNext(isUp);
     let outcome: Outcome = { kind: "failed", status: 503 };
     if (index < 0) {
@@ -63,14 +64,7 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
         `No instance is available: all ${upstreams.length} are starting, restarting or down.`,
       );
     } else {
-      outcome = await forward(
-        req,
-        res,
-        pools[index]!,
-        upstreams[index]!,
-        hasBody,
-        servedBy[index]!,
-      );
+      outcome = await send(index);
       // One more try elsewhere, only when the request provably never reached an instance and
       // sending it again cannot do anything twice.
       if (outcome.kind === "not-connected" && IDEMPOTENT.has(method) && !hasBody) {
@@ -78,14 +72,7 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
         const next = pickNext((i) => isUp(i) && i !== tried);
         if (next >= 0) {
           index = next;
-          outcome = await forward(
-            req,
-            res,
-            pools[index]!,
-            upstreams[index]!,
-            hasBody,
-            servedBy[index]!,
-          );
+          outcome = await send(index);
         }
       }
       if (outcome.kind === "not-connected") {
