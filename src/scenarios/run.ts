@@ -3,7 +3,7 @@ import { Agent } from "undici";
 import { findSessionKey } from "../redis/inspect.js";
 import { CannotRunError, ScenarioClient } from "./client.js";
 import { sessionIdCandidates } from "./cookies.js";
-import { SCENARIOS, type ScenarioContext } from "./scenarios.js";
+import { type Outcome, SCENARIOS, type ScenarioContext } from "./scenarios.js";
 import { type Advisory, SCENARIO_TITLES, type ScenarioId, type ScenarioResult } from "./types.js";
 
 /** What the scenarios run against. */
@@ -152,18 +152,7 @@ export async function bootThroughUrl(target: CheckTarget): Promise<ScenarioResul
 }
 
 /** An app that answered 5xx failed the scenario, whatever else it showed. */
-function withServerErrors<
-  T extends { observations: readonly { status: number; port: number | null; path: string }[] },
->(
-  outcome: T & { status: ScenarioResult["status"]; summary: string },
-  target: CheckTarget,
-): T & {
-  status: ScenarioResult["status"];
-  summary: string;
-  cause?: string;
-  hint?: string;
-  lastLines?: readonly string[];
-} {
+function withServerErrors(outcome: Outcome, target: CheckTarget): Outcome {
   const broken = outcome.observations.find((o) => o.status >= 500);
   if (!broken) return outcome;
   const where = broken.port ? ` on :${broken.port}` : "";

@@ -28,7 +28,8 @@ export interface ScenarioContext {
   passed(id: ScenarioId): boolean | undefined;
 }
 
-type Outcome = Omit<ScenarioResult, "id" | "title" | "ms">;
+/** What a scenario finds; the runner adds its id, title and time. */
+export type Outcome = Omit<ScenarioResult, "id" | "title" | "ms">;
 
 async function readAll(
   client: ScenarioClient,
