@@ -1,9 +1,8 @@
 /**
  * An error that means "the lab could not run". Its message is one sentence naming the
- * problem; `hint` says what to do next. The CLI prints both and exits with `exitCode`.
+ * problem; `hint` says what to do next. The CLI prints both and exits 2.
  */
 export class LabError extends Error {
-  readonly exitCode: number = 2;
   constructor(
     message: string,
     readonly hint: string,

@@ -1,5 +1,4 @@
-import type { CheckReport } from "./commands/check-report.js";
-import type { LoadReport } from "./commands/load.js";
+import type { CheckReport, LoadReport } from "./scenarios/report.js";
 import type { ScenarioResult } from "./scenarios/types.js";
 
 /** One instance of the app under test: its 1-based number and its port. */

@@ -1,13 +1,34 @@
-import { runCli } from "./cli.js";
-import { killAllNow } from "./cluster/registry.js";
+import { runCli } from "./cli/program.js";
 import { LabError } from "./errors.js";
+import { OUTCOME_EXIT_CODES, type Outcome } from "./outcome.js";
+import { killAllNow } from "./processes/registry.js";
 
-/** Exit code after Ctrl-C, once everything is cleaned up (128 + SIGINT). */
-const INTERRUPTED = 130;
+/** 128 + the signal's number: the shell's convention for a command a signal ended. */
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+};
+
+/** How a run ended, as main saw it. */
+export type Ending =
+  | { readonly outcome: Outcome; readonly signal?: NodeJS.Signals }
+  | { readonly error: unknown; readonly signal?: NodeJS.Signals };
 
 /**
- * The one place that turns outcomes and errors into an exit code. Signals abort the running
- * command, which cleans up and returns; a second Ctrl-C kills every instance at once.
+ * The one place that turns how a command ended into the exit code: a signal wins (after the
+ * command cleaned up), then an outcome (0 success, 1 failed, 2 could not run); every error
+ * means the lab could not run (2).
+ */
+export function exitCodeFor(ending: Ending): number {
+  if (ending.signal) return SIGNAL_EXIT_CODES[ending.signal] ?? 130;
+  if ("outcome" in ending) return OUTCOME_EXIT_CODES[ending.outcome];
+  return OUTCOME_EXIT_CODES["could-not-run"];
+}
+
+/**
+ * Runs the CLI with the process's streams. Signals abort the running command, which cleans
+ * up and returns; a second signal kills every process the lab started at once.
  */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();
@@ -20,19 +41,19 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     received = signal;
     controller.abort();
   };
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const signals = Object.keys(SIGNAL_EXIT_CODES) as NodeJS.Signals[];
   for (const s of signals) process.on(s, onSignal);
   // A bug must not leave instances behind or print a bare stack trace: report it, kill what
   // the lab started, and leave with the could-not-run code.
   const onCrash = (error: unknown) => {
     reportError(error);
     killAllNow();
-    process.exit(2);
+    process.exit(exitCodeFor({ error }));
   };
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
   try {
-    const { exitCode } = await runCli({
+    const outcome = await runCli({
       argv,
       signal: controller.signal,
       env: process.env,
@@ -41,26 +62,25 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       stderr: process.stderr,
       stdin: process.stdin,
     });
-    process.exitCode = received === "SIGINT" ? INTERRUPTED : exitCode;
+    process.exitCode = exitCodeFor({ outcome, signal: received });
   } catch (error) {
-    const code = reportError(error);
-    process.exitCode = received === "SIGINT" ? INTERRUPTED : code;
+    reportError(error);
+    process.exitCode = exitCodeFor({ error, signal: received });
   } finally {
     for (const s of signals) process.off(s, onSignal);
   }
 }
 
-function reportError(error: unknown): number {
+function reportError(error: unknown): void {
   const debug = /\bsession-lab\b/.test(process.env.DEBUG ?? "");
   if (error instanceof LabError) {
     process.stderr.write(`✘ ${error.message}\n  ${error.hint}\n`);
     if (debug) process.stderr.write(`${error.stack}\n`);
-    return error.exitCode;
+    return;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(
     `✘ session-lab failed unexpectedly: ${message}\n  Run again with DEBUG=session-lab for details, and report it if it persists.\n`,
   );
   if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  return 2;
 }

@@ -1,16 +1,17 @@
 import type { Command } from "commander";
-import type { LabRunOptions } from "../commands/lab-run.js";
+import type { CheckOptions } from "../commands/check.js";
+import { VERDICT_OUTCOMES } from "../scenarios/report.js";
 import {
   parseClusterOptions,
   parseHttpUrl,
   parseLoadOptions,
   type RawClusterOptions,
-} from "../options.js";
+} from "./options.js";
 import {
   type CliContext,
   EXERCISE_ARGUMENT,
   reporter,
-  type SetExitCode,
+  type SetOutcome,
   withClusterOptions,
 } from "./shared.js";
 
@@ -18,7 +19,7 @@ import {
 export function registerClusterCommands(
   program: Command,
   context: CliContext,
-  setExitCode: SetExitCode,
+  setOutcome: SetOutcome,
 ): void {
   withClusterOptions(program.command("start").argument("[exercise]", EXERCISE_ARGUMENT))
     .description("run N instances of the exercise behind a round-robin proxy, until Ctrl-C")
@@ -39,9 +40,10 @@ export function registerClusterCommands(
         const interactive = context.stdin.isTTY === true && !raw.json;
         const [{ start }, { keyActions }, { outputGate }] = await Promise.all([
           import("../commands/start.js"),
-          import("../keys.js"),
+          import("./keys.js"),
           import("../cluster/output-gate.js"),
         ]);
+        // Stopped by q: success; stopped by a signal: main gives the signal's exit code.
         await start({
           ...choice,
           exercise,
@@ -69,11 +71,11 @@ export function registerClusterCommands(
         exercise: string | undefined,
         raw: RawClusterOptions & { url?: string; json?: boolean },
       ) => {
-        const options = await labRun(context, exercise, raw);
+        const options = await labOptions(context, exercise, raw);
         const { check } = await import("../commands/check.js");
         const report = await check(options);
         if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        setExitCode(report.exitCode);
+        setOutcome(VERDICT_OUTCOMES[report.verdict]);
       },
     );
 
@@ -101,22 +103,23 @@ export function registerClusterCommands(
         },
       ) => {
         const drive = parseLoadOptions(raw);
-        const options = await labRun(context, exercise, raw);
+        const options = await labOptions(context, exercise, raw);
         const { load } = await import("../commands/load.js");
         const report = await load({ ...options, ...drive });
         if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        setExitCode(0);
+        setOutcome("success");
       },
     );
 }
 
 /** The options check and load share, from their command line; JSON mode prints no events. */
-async function labRun(
+async function labOptions(
   context: CliContext,
   exercise: string | undefined,
   raw: RawClusterOptions & { url?: string; json?: boolean },
-): Promise<LabRunOptions> {
-  const choice = parseClusterOptions(raw, context.cwd);
+): Promise<CheckOptions> {
+  // check and load run on free ports of their own: the proxy's port is start's.
+  const { port: _port, ...choice } = parseClusterOptions(raw, context.cwd);
   const url = raw.url === undefined ? undefined : parseHttpUrl(raw.url);
   const emit = raw.json ? () => {} : await reporter(context, { quiet: true });
   return {

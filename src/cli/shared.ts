@@ -1,11 +1,12 @@
 import { type Command, Option } from "commander";
 import type { Emit } from "../events.js";
+import type { Outcome } from "../outcome.js";
 import {
   DEFAULT_INSTANCES,
   DEFAULT_PORT,
   DEFAULT_TIMEOUT_S,
   DEFAULT_WORKSPACE,
-} from "../options.js";
+} from "./options.js";
 
 export interface CliContext {
   readonly argv: readonly string[];
@@ -17,8 +18,8 @@ export interface CliContext {
   readonly stdin: NodeJS.ReadStream;
 }
 
-/** Lets a command's action set the process's exit code. */
-export type SetExitCode = (code: number) => void;
+/** Lets a command's action say how it ended; main turns that into the exit code. */
+export type SetOutcome = (outcome: Outcome) => void;
 
 export const EXERCISE_ARGUMENT = "exercise id or number (default: the first not yet passed)";
 

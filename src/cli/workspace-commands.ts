@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import { parseClusterOptions } from "../options.js";
+import { parseClusterOptions } from "./options.js";
 import {
   type CliContext,
   EXERCISE_ARGUMENT,
   reporter,
-  type SetExitCode,
+  type SetOutcome,
   terminalConfirm,
   withDirOption,
   withRedisOption,
@@ -14,7 +14,7 @@ import {
 export function registerWorkspaceCommands(
   program: Command,
   context: CliContext,
-  setExitCode: SetExitCode,
+  setOutcome: SetOutcome,
 ): void {
   const dirOf = (raw: { dir?: string; redisUrl?: string }) =>
     parseClusterOptions({ dir: raw.dir, redisUrl: raw.redisUrl }, context.cwd).dir;
@@ -37,7 +37,8 @@ export function registerWorkspaceCommands(
         raw: { dir?: string; redisUrl?: string; all?: boolean; undo?: boolean; yes?: boolean },
       ) => {
         const { reset } = await import("../commands/reset.js");
-        const result = await reset({
+        // Answering "n" at the prompt changes nothing, and that is not an error: success.
+        await reset({
           exercise,
           all: raw.all === true,
           undo: raw.undo === true,
@@ -48,7 +49,6 @@ export function registerWorkspaceCommands(
           emit: await reporter(context, {}),
           confirm: terminalConfirm(context),
         });
-        setExitCode(result.changed ? 0 : 1);
       },
     );
 
@@ -84,6 +84,6 @@ export function registerWorkspaceCommands(
         env: context.env,
         emit: await reporter(context, {}),
       });
-      setExitCode(ok ? 0 : 2);
+      setOutcome(ok ? "success" : "could-not-run");
     });
 }

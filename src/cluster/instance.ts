@@ -1,11 +1,11 @@
 import { execa, type ResultPromise } from "execa";
 import { AppStartError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
+import { signalGroup, trackGroup, untrackGroup } from "../processes/registry.js";
 import { diagnoseStartFailure } from "./diagnose.js";
 import { forEachLine, LastLines } from "./lines.js";
 import type { OutputGate } from "./output-gate.js";
 import { waitUntilAnswering } from "./readiness.js";
-import { signalGroup, trackGroup, untrackGroup } from "./registry.js";
 
 /** How to run one instance of the app. */
 export interface AppCommand {

@@ -1,19 +1,14 @@
 import { InterruptedError } from "../errors.js";
-import { type LoadStats, runLoad } from "../scenarios/load.js";
-import { REQUEST_TIMEOUT_MS } from "./check.js";
-import { type LabRunOptions, openPrivateCluster, withLabRun } from "./lab-run.js";
+import { REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
+import { type LabOptions, openLab } from "../lab/setup.js";
+import type { LoadReport } from "../scenarios/report.js";
+import { runLoad } from "../scenarios/simulated-users.js";
 
-export interface LoadOptions extends LabRunOptions {
+export interface LoadOptions extends Omit<LabOptions, "port"> {
   readonly users: number;
   readonly durationMs: number;
   readonly requests: number | undefined;
-}
-
-/** What `load --json` prints. */
-export interface LoadReport extends LoadStats {
-  readonly schema: "session-lab/load@1";
-  readonly target: string;
-  readonly users: number;
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -21,22 +16,25 @@ export interface LoadReport extends LoadStats {
  * own (or --url: a running start, or any deployment), counting the sessions lost.
  */
 export async function load(options: LoadOptions): Promise<LoadReport> {
-  const report = await withLabRun(options, async (exercise, redis) => {
-    if (options.url) return drive(options, options.url, options.url);
-    const lab = await openPrivateCluster(options, exercise, redis, REQUEST_TIMEOUT_MS);
-    try {
-      await lab.cluster.start(options.signal);
-      lab.setAvailable(true);
-      const n = options.instances;
-      return await drive(
-        options,
-        lab.proxy.url,
-        `${n} instance${n === 1 ? "" : "s"} of ${lab.app.command.description}`,
-      );
-    } finally {
-      await lab.close();
+  const lab = await openLab(options);
+  let report: LoadReport;
+  try {
+    const { cluster } = lab;
+    if (cluster) {
+      await cluster.instances.start(options.signal);
+      cluster.setAvailable(true);
     }
-  });
+    const n = options.instances;
+    report = await drive(
+      options,
+      cluster?.proxy.url ?? options.url ?? "",
+      cluster
+        ? `${n} instance${n === 1 ? "" : "s"} of ${cluster.app.command.description}`
+        : (options.url ?? ""),
+    );
+  } finally {
+    await lab.close();
+  }
   if (options.signal.aborted) {
     throw new InterruptedError(
       "The load run was interrupted.",

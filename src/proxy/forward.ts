@@ -16,7 +16,7 @@ export const NOT_CONNECTED = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-export type Outcome =
+export type ForwardOutcome =
   | { kind: "answered"; status: number; setCookie: boolean }
   | { kind: "not-connected"; error: unknown }
   | { kind: "failed"; status: number };
@@ -34,14 +34,14 @@ export function forward(
   hasBody: boolean,
   /** The X-Served-By value naming `upstream`, made once per instance. */
   servedBy: string,
-): Promise<Outcome> {
+): Promise<ForwardOutcome> {
   return new Promise((resolve) => {
     let controller: Dispatcher.DispatchController | undefined;
     let status = 0;
     let setCookie = false;
     let settled = false;
     let held: { headers: Record<string, string | string[]>; chunks: Buffer[] } | undefined;
-    const settle = (outcome: Outcome) => {
+    const settle = (outcome: ForwardOutcome) => {
       if (settled) return;
       settled = true;
       res.off("close", onClose);

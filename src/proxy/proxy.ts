@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Pool } from "undici";
 import type { Emit, InstanceRef } from "../events.js";
-import { forward, type Outcome, sendError } from "./forward.js";
+import { type ForwardOutcome, forward, sendError } from "./forward.js";
 import { createRoundRobin } from "./round-robin.js";
 
 export { SERVED_BY_HEADER } from "./forward.js";
@@ -56,7 +56,7 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
       req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
     const send = (i: number) => forward(req, res, pools[i]!, upstreams[i]!, hasBody, servedBy[i]!);
     let index = pickNext(isUp);
-    let outcome: Outcome = { kind: "failed", status: 503 };
+    let outcome: ForwardOutcome = { kind: "failed", status: 503 };
     if (index < 0) {
       sendError(
         res,

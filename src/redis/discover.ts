@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { findFreePortRange } from "../cluster/ports.js";
-import { signalGroup, trackGroup, untrackGroup } from "../cluster/registry.js";
 import { RedisUnavailableError } from "../errors.js";
+import { signalGroup, trackGroup, untrackGroup } from "../processes/registry.js";
 import { redisAnswers } from "./inspect.js";
 import { DEFAULT_REDIS_URL, maskRedisUrl, type RedisChoice } from "./url.js";
 

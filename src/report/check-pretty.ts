@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import type { CheckReport } from "../commands/check-report.js";
+import type { CheckReport } from "../scenarios/report.js";
 import type { Observation, ScenarioResult } from "../scenarios/types.js";
 import { stripControl } from "./strip.js";
 

@@ -29,7 +29,7 @@ export interface ScenarioContext {
 }
 
 /** What a scenario finds; the runner adds its id, title and time. */
-export type Outcome = Omit<ScenarioResult, "id" | "title" | "ms">;
+export type ScenarioOutcome = Omit<ScenarioResult, "id" | "title" | "ms">;
 
 async function readAll(
   client: ScenarioClient,
@@ -46,7 +46,7 @@ function strip(o: Observation & { body?: string }): Observation {
   return rest;
 }
 
-async function shared(ctx: ScenarioContext): Promise<Outcome> {
+async function shared(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const a = ctx.client("A");
   const value = ctx.token();
   const set = strip(await a.get(`/session/set/${value}`, [value]));
@@ -69,7 +69,7 @@ async function shared(ctx: ScenarioContext): Promise<Outcome> {
   };
 }
 
-async function unset(ctx: ScenarioContext): Promise<Outcome> {
+async function unset(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const a = ctx.client("A");
   const value = ctx.token();
   const set = strip(await a.get(`/session/set/${value}`, [value]));
@@ -83,7 +83,7 @@ async function unset(ctx: ScenarioContext): Promise<Outcome> {
   };
 }
 
-async function isolation(ctx: ScenarioContext): Promise<Outcome> {
+async function isolation(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const a = ctx.client("A");
   const b = ctx.client("B");
   const valueA = ctx.token();
@@ -108,7 +108,7 @@ async function isolation(ctx: ScenarioContext): Promise<Outcome> {
   };
 }
 
-async function restart(ctx: ScenarioContext): Promise<Outcome> {
+async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   if (!ctx.restart) {
     return {
       status: "skipped",
@@ -143,7 +143,7 @@ async function restart(ctx: ScenarioContext): Promise<Outcome> {
   };
 }
 
-async function storeEvidence(ctx: ScenarioContext): Promise<Outcome> {
+async function storeEvidence(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   if (!ctx.findInRedis) {
     throw new CannotRunError("there is no Redis to look in: pass --redis-url (or set REDIS_URL)");
   }
@@ -173,7 +173,7 @@ async function storeEvidence(ctx: ScenarioContext): Promise<Outcome> {
 /** The scenarios that make requests; "boot" is the cluster coming up, graded by the runner. */
 export const SCENARIOS: Record<
   Exclude<ScenarioId, "boot">,
-  (ctx: ScenarioContext) => Promise<Outcome>
+  (ctx: ScenarioContext) => Promise<ScenarioOutcome>
 > = {
   shared,
   unset,

@@ -1,8 +1,9 @@
-import { access, constants, cp, mkdir, readdir, rm, stat } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { cp, readdir, rm } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
 import type { Exercise } from "./catalogue.js";
+import { ensureDir, isDirectory, isWritable, nearestExisting, pathExists } from "./fs.js";
 
 /** Files of the exercise folder that are the lab's, not the attendee's. */
 const LAB_ONLY_FILES = new Set(["exercise.json"]);
@@ -17,37 +18,32 @@ export interface PreparedExercise {
 
 /** Checks that the workspace folder exists (or can be created) and is writable. */
 export async function assertUsableWorkspace(workspace: string, mustExist: boolean): Promise<void> {
-  try {
-    const info = await stat(workspace);
-    if (!info.isDirectory()) {
+  const existing = await nearestExisting(workspace);
+  if (existing === workspace) {
+    if (!(await isDirectory(workspace))) {
       throw new UsageError(
         `--dir ${workspace} is not a folder.`,
         "Pass a folder for the workspace, or leave --dir out to use ./workshop.",
       );
     }
-    await access(workspace, constants.W_OK);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !mustExist) {
-      // It will be created: its nearest existing parent must be writable.
-      if (await writableAncestor(dirname(workspace))) return;
-      throw new UsageError(
-        `The workspace folder ${workspace} cannot be created here (no permission).`,
-        "Run from a folder you can write to, or pass one with --dir.",
-      );
-    }
-    if (code === "ENOENT") {
-      throw new UsageError(
-        `The workspace folder ${workspace} does not exist.`,
-        "Create it first (mkdir), or pass an existing folder with --dir.",
-      );
-    }
+    if (await isWritable(workspace)) return;
     throw new UsageError(
       `The workspace folder ${workspace} is not writable.`,
       "Choose a folder you can write to with --dir.",
     );
   }
+  if (mustExist) {
+    throw new UsageError(
+      `The workspace folder ${workspace} does not exist.`,
+      "Create it first (mkdir), or pass an existing folder with --dir.",
+    );
+  }
+  // It will be created: its nearest existing parent must be a writable folder.
+  if ((await isDirectory(existing)) && (await isWritable(existing))) return;
+  throw new UsageError(
+    `The workspace folder ${workspace} cannot be created here (${existing} is not a writable folder).`,
+    "Run from a folder you can write to, or pass one with --dir.",
+  );
 }
 
 /**
@@ -61,8 +57,8 @@ export async function prepareExercise(
 ): Promise<PreparedExercise> {
   const dir = join(workspace, exercise.id);
   const entry = join(dir, exercise.entry);
-  const existed = await exists(entry);
-  await mkdir(dir, { recursive: true });
+  const existed = await pathExists(entry);
+  await ensureDir(dir);
   for (const name of await readdir(exercise.starterDir)) {
     if (LAB_ONLY_FILES.has(name) || exercise.sessionDirs.includes(name)) continue;
     await cp(join(exercise.starterDir, name), join(dir, name), {
@@ -78,30 +74,6 @@ export async function prepareExercise(
     entry: displayPath(entry),
   });
   return { dir, entry, created: !existed };
-}
-
-async function writableAncestor(path: string): Promise<boolean> {
-  let dir = path;
-  for (;;) {
-    try {
-      await access(dir, constants.W_OK);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") return false;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return false;
-    dir = parent;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A path as the user would type it: relative to where they are when that is shorter. */

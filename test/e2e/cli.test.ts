@@ -50,7 +50,7 @@ describe("session-lab (built CLI)", () => {
     for (const port of ports) expect(await isPortFree(port, "127.0.0.1")).toBe(true);
   });
 
-  it("stops on SIGTERM during boot with exit 0 and leaves nothing running", async () => {
+  it("stops on SIGTERM during boot with exit 143 (128 + SIGTERM) and leaves nothing running", async () => {
     await using dir = await tempDir();
     const ports = await findFreePorts(3);
     const run = runCli(["start", "--port", String(ports[0]), "--cmd", `node ${fixtureApp}`], {
@@ -60,7 +60,7 @@ describe("session-lab (built CLI)", () => {
     await run.waitForOutput(/running, but not listening/);
     run.child.kill("SIGTERM");
     const { code } = await run.exited;
-    expect(code).toBe(0);
+    expect(code).toBe(143);
     for (const port of ports) expect(await isPortFree(port, "127.0.0.1")).toBe(true);
   });
 

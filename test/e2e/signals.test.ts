@@ -40,7 +40,7 @@ describe("the lab interrupted", () => {
 
   it.each([
     ["SIGINT", 130],
-    ["SIGTERM", 2],
+    ["SIGTERM", 143],
   ] as const)(
     "check: %s in the middle of the scenarios exits %i and leaves nothing",
     async (signal, code) => {

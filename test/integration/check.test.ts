@@ -2,8 +2,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CheckOptions, check } from "../../src/commands/check.js";
-import type { CheckReport } from "../../src/commands/check-report.js";
 import type { LabEvent } from "../../src/events.js";
+import type { CheckReport } from "../../src/scenarios/report.js";
 import { fixtureApp, labRunOptions, tempDir } from "../support/lab.js";
 
 const sessionApp = join(import.meta.dirname, "../fixtures/session-app.mjs");

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { RedisUnavailableError } from "../../src/errors.js";
+import { exitCodeFor } from "../../src/main.js";
 import { findRedis } from "../../src/redis/discover.js";
 import { redisAnswers } from "../../src/redis/inspect.js";
 import { tempDir } from "../support/lab.js";
@@ -55,7 +56,7 @@ describe("finding a Redis", () => {
     expect((error as RedisUnavailableError).hint).toMatch(
       /apt-get install redis-server.*brew install redis.*docker run.*--redis-url/,
     );
-    expect((error as RedisUnavailableError).exitCode).toBe(2);
+    expect(exitCodeFor({ error })).toBe(2);
   });
 
   it("says which named Redis does not answer, with its password masked", async () => {

@@ -5,6 +5,7 @@ import { isPortFree } from "../../src/cluster/ports.js";
 import { start } from "../../src/commands/start.js";
 import { AppStartError, PortInUseError } from "../../src/errors.js";
 import type { LabEvent } from "../../src/events.js";
+import { exitCodeFor } from "../../src/main.js";
 import { Client, shownValue } from "../support/http.js";
 import { fixtureApp, runStart, tempDir } from "../support/lab.js";
 import { findFreePorts } from "../support/ports.js";
@@ -133,7 +134,7 @@ describe("start", () => {
     const e = error as AppStartError;
     expect(e.message).toMatch(/^Instance [12] on :\d+ exited with code 3 before it answered\.$/);
     expect(e.lastLines.join("\n")).toContain("fixture: failing on purpose before listening");
-    expect(e.exitCode).toBe(2);
+    expect(exitCodeFor({ error })).toBe(2);
   });
 
   it("says to listen on APP_PORT when an instance never answers", async () => {

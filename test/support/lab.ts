@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import type { LabRunOptions } from "../../src/commands/lab-run.js";
+import type { CheckOptions } from "../../src/commands/check.js";
 import {
   type StartAction,
   type StartOptions,
@@ -104,7 +104,7 @@ export async function runStart(
 }
 
 /** The options check and load take, for a run in `dir` against the suite's Redis. */
-export function labRunOptions(dir: string, overrides: Partial<LabRunOptions> = {}): LabRunOptions {
+export function labRunOptions(dir: string, overrides: Partial<CheckOptions> = {}): CheckOptions {
   return {
     exercise: undefined,
     instances: 2,

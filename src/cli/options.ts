@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 /** Raw option values as commander hands them over (strings, unvalidated). */
 export interface RawClusterOptions {

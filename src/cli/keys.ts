@@ -1,4 +1,4 @@
-import type { StartAction } from "./commands/start.js";
+import type { StartAction } from "../lab/interactive.js";
 
 /**
  * Turns single key presses on a terminal into start's actions. Raw mode means Ctrl-C arrives

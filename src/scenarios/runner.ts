@@ -1,9 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { Agent } from "undici";
+import type { Emit } from "../events.js";
 import { findSessionKey } from "../redis/inspect.js";
 import { CannotRunError, ScenarioClient } from "./client.js";
 import { sessionIdCandidates } from "./cookies.js";
-import { type Outcome, SCENARIOS, type ScenarioContext } from "./scenarios.js";
+import {
+  buildCheckReport,
+  type CheckReport,
+  type CheckTargetInfo,
+  elapsedSince,
+} from "./report.js";
+import { SCENARIOS, type ScenarioContext, type ScenarioOutcome } from "./scenarios.js";
 import { type Advisory, SCENARIO_TITLES, type ScenarioId, type ScenarioResult } from "./types.js";
 
 /** What the scenarios run against. */
@@ -72,7 +79,7 @@ export async function runScenarios(
           id,
           title: SCENARIO_TITLES[id],
           ...withServerErrors(outcome, target),
-          ms: elapsed(started),
+          ms: elapsedSince(started),
         };
       } catch (error) {
         if (!(error instanceof CannotRunError)) throw error;
@@ -85,7 +92,7 @@ export async function runScenarios(
           hint: "Read the instances' log lines below; is every instance still running?",
           observations: [],
           lastLines: lastLinesOfAll(target, instances),
-          ms: elapsed(started),
+          ms: elapsedSince(started),
         };
       }
       // Learn instances as they answer, for a deployment the lab did not start.
@@ -105,54 +112,8 @@ export async function runScenarios(
   return { results, advisories };
 }
 
-/**
- * "boot" for a deployment the lab did not start: GET / through it, twice per expected
- * instance, and list the instances that answered.
- */
-export async function bootThroughUrl(target: CheckTarget): Promise<ScenarioResult> {
-  const started = performance.now();
-  const dispatcher = new Agent({ keepAliveTimeout: 5000 });
-  const client = new ScenarioClient("A", target.proxyUrl, dispatcher, target.requestTimeoutMs);
-  const observations = [];
-  try {
-    for (let i = 0; i < 2 * target.expectedInstances; i++) {
-      const { body: _body, ...o } = await client.get("/", []);
-      observations.push(o);
-    }
-  } catch (error) {
-    if (!(error instanceof CannotRunError)) throw error;
-    return {
-      id: "boot",
-      title: SCENARIO_TITLES.boot,
-      status: "error",
-      summary: `could not run: ${error.message}`,
-      cause: `nothing answered at ${target.proxyUrl}`,
-      hint: "Is the deployment running, and is the URL right?",
-      observations,
-      ms: elapsed(started),
-    };
-  } finally {
-    await dispatcher.close();
-  }
-  const seen = [...new Set(observations.map((o) => o.port).filter((p): p is number => p !== null))];
-  const bad = observations.find((o) => o.status >= 400);
-  return {
-    id: "boot",
-    title: SCENARIO_TITLES.boot,
-    status: bad ? "error" : "pass",
-    summary: bad
-      ? `GET / answered ${bad.status}`
-      : seen.length > 0
-        ? `${seen.map((p) => `:${p}`).join(", ")} answered through ${target.proxyUrl}`
-        : `answered through ${target.proxyUrl} (no page named its port; per-instance results are unknown)`,
-    cause: bad ? "the deployment does not serve GET /" : undefined,
-    observations,
-    ms: elapsed(started),
-  };
-}
-
 /** An app that answered 5xx failed the scenario, whatever else it showed. */
-function withServerErrors(outcome: Outcome, target: CheckTarget): Outcome {
+function withServerErrors(outcome: ScenarioOutcome, target: CheckTarget): ScenarioOutcome {
   const broken = outcome.observations.find((o) => o.status >= 500);
   if (!broken) return outcome;
   const where = broken.port ? ` on :${broken.port}` : "";
@@ -190,6 +151,43 @@ async function checkEscaping(ctx: ScenarioContext): Promise<Advisory | undefined
   };
 }
 
-function elapsed(started: number): number {
-  return Math.round(performance.now() - started);
+export interface CheckRunOptions {
+  readonly exercise: {
+    readonly id: string;
+    readonly title: string;
+    readonly scenarios: readonly string[];
+  };
+  /** Where to send the requests; undefined when boot already failed. */
+  readonly target: CheckTarget | undefined;
+  readonly boot: ScenarioResult;
+  /** When the check began (performance.now()), for its duration. */
+  readonly began: number;
+  readonly emit: Emit;
+  readonly targetInfo: CheckTargetInfo;
+}
+
+/**
+ * Runs the exercise's scenarios after boot, emits each result and the final report. Shared
+ * by `check` (a cluster of its own, or --url) and the c key of a running `start`.
+ */
+export async function runCheck(options: CheckRunOptions): Promise<CheckReport> {
+  const { exercise, target, boot, emit } = options;
+  emit({ type: "scenario", result: boot });
+  const run =
+    target && boot.status === "pass"
+      ? await runScenarios(target, exercise.scenarios as readonly ScenarioId[], (result) =>
+          emit({ type: "scenario", result }),
+        )
+      : { results: [], advisories: [] };
+  const report = buildCheckReport({
+    exercise,
+    target: options.targetInfo,
+    instances: target?.instances ?? [],
+    scenarios: [boot, ...run.results],
+    advisories: run.advisories,
+    durationMs: elapsedSince(options.began),
+    finishedAt: new Date().toISOString(),
+  });
+  emit({ type: "check:end", report });
+  return report;
 }

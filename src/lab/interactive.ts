@@ -1,66 +1,69 @@
-import type { Cluster } from "../cluster/cluster.js";
 import { AppStartError } from "../errors.js";
-import type { LabProxy } from "../proxy/proxy.js";
-import type { RedisInUse } from "../redis/discover.js";
-import type { Exercise } from "../workspace/catalogue.js";
+import type { Emit } from "../events.js";
 import { nextHint } from "../workspace/hints.js";
 import { watchExercise } from "../workspace/watch.js";
-import type { PreparedApp } from "./app.js";
-import { CleanupStack } from "./cleanup.js";
+import { checkCluster } from "./check-cluster.js";
+import { CleanupStack } from "./cleanup-stack.js";
 import { serialise } from "./serialise.js";
-import type { StartOptions, StartResult } from "./start.js";
-import { checkRunningCluster } from "./start-check.js";
+import type { Lab, LabCluster } from "./setup.js";
 
+/** What a key press (or, later, a button) asks a running start to do. */
 export type StartAction = "restart" | "hint" | "check" | "quit";
 
-export interface LoopContext {
-  readonly options: StartOptions;
-  readonly exercise: Exercise;
-  readonly app: PreparedApp;
-  readonly redis: RedisInUse | undefined;
-  readonly proxy: LabProxy;
-  readonly cluster: Cluster;
-  readonly began: number;
-  readonly setQuietRequests: (quiet: boolean) => void;
+export interface InteractiveOptions {
+  /** The workspace, for hints and for recording checks of the attendee's copy. */
+  readonly dir: string;
+  /** Restart the instances when a file of the attendee's exercise changes. */
+  readonly watch: boolean;
+  /** Whether keys (c, r, h, q) are wired; only changes what the banner says. */
+  readonly interactive: boolean;
+  readonly emit: Emit;
+  /** Aborting stops the loop. */
+  readonly signal: AbortSignal;
+  /** Subscribes to user actions (keys); returns an unsubscribe function. */
+  readonly actions?: (listener: (action: StartAction) => void) => () => void;
 }
+
+export type StoppedBy = "quit" | "signal";
 
 /**
  * Boots the cluster, then serves until q or the signal: restarts on r and on saved files,
  * a hint on h, a check on c. Returns how it was stopped.
  */
-export async function runInteractive(ctx: LoopContext): Promise<StartResult> {
-  const { options, exercise, app, proxy, cluster } = ctx;
+export async function runInteractive(
+  lab: Lab & { cluster: LabCluster },
+  options: InteractiveOptions,
+): Promise<StoppedBy> {
+  const { exercise, cluster } = lab;
   const { emit } = options;
-  const setAllAvailable = (value: boolean) => {
-    for (const ref of cluster.refs) proxy.setAvailable(ref.index, value);
-  };
+  const began = performance.now();
   // Quitting with q and the caller's signal both end the run through one internal signal.
   const stop = new AbortController();
-  let stoppedBy = "signal" as StartResult["stoppedBy"];
+  let stoppedBy = "signal" as StoppedBy;
   const onAbort = () => stop.abort();
   options.signal.addEventListener("abort", onAbort, { once: true });
   const cleanup = new CleanupStack();
   cleanup.defer(() => options.signal.removeEventListener("abort", onAbort));
   try {
-    await cluster.start(stop.signal);
-    if (stop.signal.aborted) return { stoppedBy };
-    setAllAvailable(true);
+    await cluster.instances.start(stop.signal);
+    if (stop.signal.aborted) return stoppedBy;
+    cluster.setAvailable(true);
     emit({
       type: "cluster:ready",
-      proxyUrl: proxy.url,
-      instances: cluster.refs,
-      ms: Math.round(performance.now() - ctx.began),
+      proxyUrl: cluster.proxy.url,
+      instances: cluster.upstreams,
+      ms: Math.round(performance.now() - began),
       interactive: options.interactive,
     });
 
     const restarts = serialise(async () => {
-      setAllAvailable(false);
-      const began = performance.now();
+      cluster.setAvailable(false);
+      const restartBegan = performance.now();
       try {
-        await cluster.restart(stop.signal);
+        await cluster.instances.restart(stop.signal);
         if (stop.signal.aborted) return;
-        setAllAvailable(true);
-        emit({ type: "cluster:restarted", ms: Math.round(performance.now() - began) });
+        cluster.setAvailable(true);
+        emit({ type: "cluster:restarted", ms: Math.round(performance.now() - restartBegan) });
       } catch (error) {
         if (!(error instanceof AppStartError)) throw error;
         emit({
@@ -75,8 +78,9 @@ export async function runInteractive(ctx: LoopContext): Promise<StartResult> {
     let checking: Promise<unknown> | undefined;
     cleanup.defer(() => checking);
 
-    if (options.watch && app.watchDir) {
-      const watcher = watchExercise(app.watchDir, exercise.sessionDirs, (file) => {
+    const watchDir = cluster.app.watchDir;
+    if (options.watch && watchDir) {
+      const watcher = watchExercise(watchDir, exercise.sessionDirs, (file) => {
         emit({ type: "cluster:restarting", reason: "change", file });
         void restarts.run();
       });
@@ -95,22 +99,19 @@ export async function runInteractive(ctx: LoopContext): Promise<StartResult> {
           () => {},
         );
       } else if (action === "check" && !checking) {
-        ctx.setQuietRequests(true);
-        checking = checkRunningCluster({
-          exercise,
-          cluster,
-          proxy,
-          redis: ctx.redis,
-          command: app.command.description,
-          restart: restarts.run,
+        // The check's scripted requests are in its report, not in the request trace.
+        cluster.traceRequests(false);
+        checking = checkCluster(lab, {
+          instances: { restart: restarts.run },
           emit,
           signal: stop.signal,
-          record: app.watchDir ? options.dir : undefined,
+          // Progress is the attendee's own work: the solution and --cmd do not count.
+          record: watchDir ? options.dir : undefined,
         })
           .catch(() => {})
           .finally(() => {
             checking = undefined;
-            ctx.setQuietRequests(false);
+            cluster.traceRequests(true);
           });
       }
     };
@@ -118,7 +119,7 @@ export async function runInteractive(ctx: LoopContext): Promise<StartResult> {
 
     await aborted(stop.signal);
     emit({ type: "stopping", reason: stoppedBy === "quit" ? "q pressed" : "interrupted" });
-    return { stoppedBy };
+    return stoppedBy;
   } finally {
     stop.abort();
     await cleanup.run();

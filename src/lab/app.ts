@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AppCommand } from "../cluster/instance.js";
@@ -6,6 +5,7 @@ import type { Emit } from "../events.js";
 import type { RedisInUse } from "../redis/discover.js";
 import { DEFAULT_REDIS_URL } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
+import { ensureDir } from "../workspace/fs.js";
 import { linkPackages } from "../workspace/link-packages.js";
 import { registerHook } from "../workspace/paths.js";
 import { loadState, sessionPrefix } from "../workspace/state.js";
@@ -39,7 +39,7 @@ export interface PreparedApp {
  */
 export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
   const { workspace, exercise, emit, redis } = choice;
-  await mkdir(workspace, { recursive: true });
+  await ensureDir(workspace);
   const state = await loadState(workspace);
   const env: Record<string, string> = {
     ...definedOnly(choice.env),
@@ -57,7 +57,7 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
       `${env.NODE_OPTIONS ?? ""} --import "${pathToFileURL(registerHook).href}"`.trim();
   } else if (choice.solution) {
     const cwd = join(workspace, exercise.id);
-    await mkdir(cwd, { recursive: true });
+    await ensureDir(cwd);
     const entry = join(exercise.solutionDir, exercise.entry);
     // The solution lives inside the package: its imports resolve without help.
     command = nodeCommand(entry, cwd, `node ${displayPath(entry)} (the reference solution)`, false);

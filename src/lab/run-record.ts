@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { groupAlive, processStartTime } from "../processes/process-info.js";
+import { setGroupRecorder, signalGroup } from "../processes/registry.js";
 import { labDir } from "../workspace/paths.js";
-import { groupAlive, processStartTime } from "./process-info.js";
-import { setGroupRecorder, signalGroup } from "./registry.js";
 
 /** One process group the lab started, recognisable again by its start time. */
 interface RecordedProcess {

@@ -1,0 +1,248 @@
+import { randomBytes } from "node:crypto";
+import { Cluster } from "../cluster/cluster.js";
+import { assertCommandFound } from "../cluster/command.js";
+import type { OutputGate } from "../cluster/output-gate.js";
+import { assertPortsFree, findFreePortRange, instancePorts } from "../cluster/ports.js";
+import { RedisUnavailableError } from "../errors.js";
+import type { Emit, InstanceRef, LabEvent } from "../events.js";
+import { type LabProxy, startProxy } from "../proxy/proxy.js";
+import { removeKeysWithPrefix } from "../redis/cleanup.js";
+import { findRedis, type RedisInUse } from "../redis/discover.js";
+import { chooseRedisUrl, type RedisChoice } from "../redis/url.js";
+import type { Exercise } from "../workspace/catalogue.js";
+import { resolveExercise } from "../workspace/progress.js";
+import { assertUsableWorkspace, removeSessionDirs } from "../workspace/workspace.js";
+import { type PreparedApp, prepareApp } from "./app.js";
+import { CleanupStack } from "./cleanup-stack.js";
+import { beginRun } from "./run-record.js";
+
+/** What start, check and load say about the lab they want. */
+export interface LabOptions {
+  readonly exercise: string | undefined;
+  readonly instances: number;
+  /**
+   * The proxy's port (the instances take the next ones), which must be free: `start`. Without
+   * it the lab picks free ports of its own and runs privately and quietly: `check`, `load`.
+   */
+  readonly port?: number;
+  readonly host: string;
+  /** Absolute path of the workspace. */
+  readonly dir: string;
+  /** Whether --dir was given (then it must exist). */
+  readonly dirGiven?: boolean;
+  readonly cmd: string | undefined;
+  readonly solution: boolean;
+  readonly redisUrl: string | undefined;
+  readonly timeoutMs: number;
+  /** How long the proxy waits for an instance's answer before a 504. */
+  readonly upstreamTimeoutMs?: number;
+  /** A deployment the lab did not start: no instances, no proxy, no private Redis. */
+  readonly url?: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly emit: Emit;
+  /** The lab's output, so the instances' logs are read no faster than it takes them. */
+  readonly output?: OutputGate;
+}
+
+/** The instances and the proxy in front of them. */
+export interface LabCluster {
+  readonly app: PreparedApp;
+  readonly proxy: LabProxy;
+  readonly instances: Cluster;
+  readonly upstreams: readonly InstanceRef[];
+  /** Takes every instance out of (false) or back into (true) the proxy's rotation. */
+  setAvailable(available: boolean): void;
+  /** Hides (false) or shows (true) the proxy's per-request events. */
+  traceRequests(on: boolean): void;
+}
+
+/** A lab that is set up: what it runs, against which Redis, and the one way to tear it down. */
+export interface Lab {
+  readonly exercise: Exercise;
+  readonly redis: RedisInUse | undefined;
+  /** The Redis as reports name it, password masked. */
+  readonly redisLabel: string;
+  /** Absent when --url names a deployment the lab did not start. */
+  readonly cluster: LabCluster | undefined;
+  /** Stops everything the lab started, in reverse, whatever state it is in. */
+  close(): Promise<void>;
+}
+
+/** Events a private lab passes on; its apps' logs and requests matter only when it fails. */
+const PRIVATE_EVENTS = new Set<LabEvent["type"]>([
+  "workspace:created",
+  "redis:missing",
+  "leftover:stopped",
+  "warning",
+]);
+
+/**
+ * The one set-up path of start, check and load: every option is validated before anything
+ * starts; then what killed runs left is stopped, a Redis is found and ports are taken (in
+ * parallel where nothing depends on the other); then the app is prepared and the proxy and
+ * the instances are made ready to boot. Whatever fails, what was set up so far is torn down.
+ */
+export async function openLab(options: LabOptions): Promise<Lab> {
+  const owned = options.url === undefined;
+  const attended = options.port !== undefined;
+  const emit: Emit = attended
+    ? options.emit
+    : (event) => {
+        if (PRIVATE_EVENTS.has(event.type)) options.emit(event);
+      };
+  const chosen = chooseRedisUrl(options.redisUrl, options.env);
+  const [exercise] = await Promise.all([
+    resolveExercise(options.exercise, options.dir),
+    owned ? assertUsableWorkspace(options.dir, options.dirGiven === true) : undefined,
+    owned && options.cmd ? assertCommandFound(options.cmd, options.env, options.cwd) : undefined,
+  ]);
+  if (owned) warnIfExposed(options.host, emit);
+
+  const cleanup = new CleanupStack();
+  try {
+    const record = owned
+      ? beginRun(options.dir, (l) => emit({ type: "leftover:stopped", ...l }))
+      : Promise.resolve(undefined);
+    const [endRecord, redis, proxyPort] = await settleAll(cleanup, [
+      record,
+      findLabRedis(options, chosen, owned, emit),
+      // A fixed port may be held by what a killed run left: it is checked once that is gone.
+      !owned
+        ? undefined
+        : options.port !== undefined
+          ? record.then(() => claimPorts(options.port as number, options))
+          : findFreePortRange(options.instances + 1, options.host).then(([p]) => p as number),
+    ]);
+    if (endRecord) cleanup.defer(endRecord);
+    if (redis) cleanup.defer(() => redis.close());
+    const redisLabel = redis ? `${redis.label} (${redis.source})` : "none found";
+    const cluster =
+      proxyPort === undefined
+        ? undefined
+        : await openCluster(options, exercise, redis, proxyPort, emit, cleanup);
+    return { exercise, redis, redisLabel, cluster, close: () => cleanup.run() };
+  } catch (error) {
+    await cleanup.run().catch(() => {});
+    throw error;
+  }
+}
+
+async function openCluster(
+  options: LabOptions,
+  exercise: Exercise,
+  redis: RedisInUse | undefined,
+  proxyPort: number,
+  emit: Emit,
+  cleanup: CleanupStack,
+): Promise<LabCluster> {
+  const attended = options.port !== undefined;
+  const ports = instancePorts(proxyPort, options.instances);
+  const upstreams = ports.map((port, i) => ({ index: i + 1, port }));
+  let tracing = attended;
+  const [app, proxy] = await settleAll(cleanup, [
+    prepareApp({
+      ...options,
+      workspace: options.dir,
+      exercise,
+      redis,
+      emit,
+      // A private run's sessions are throwaway: under a prefix of their own, removed at close.
+      prefixSuffix: attended ? undefined : `run-${randomBytes(3).toString("hex")}:`,
+    }),
+    startProxy({
+      host: options.host,
+      port: proxyPort,
+      upstreams,
+      upstreamTimeoutMs: options.upstreamTimeoutMs,
+      emit: (event) => {
+        if (tracing) emit(event);
+      },
+    }),
+  ]);
+  const instances = new Cluster({
+    command: app.command,
+    host: options.host,
+    ports,
+    env: app.env,
+    timeoutMs: options.timeoutMs,
+    emit,
+    onUnexpectedExit: (ref) => proxy.setAvailable(ref.index, false),
+    output: options.output,
+  });
+  cleanup.defer(async () => {
+    await Promise.all([instances.close(), proxy.close()]);
+    if (attended) return;
+    // These instances ran on throwaway ports under a throwaway prefix: their data is no one's.
+    const prefix = app.env.SESSION_PREFIX;
+    await Promise.all([
+      app.watchDir ? removeSessionDirs(app.watchDir, exercise.sessionDirs, ports) : undefined,
+      redis && prefix ? removeKeysWithPrefix(redis.url, prefix).catch(() => 0) : undefined,
+    ]);
+  });
+  return {
+    app,
+    proxy,
+    instances,
+    upstreams,
+    setAvailable(available) {
+      for (const u of upstreams) proxy.setAvailable(u.index, available);
+    },
+    traceRequests(on) {
+      tracing = on && attended;
+    },
+  };
+}
+
+/** The starter needs no Redis (it fails before Redis matters); the solution and a named one do. */
+async function findLabRedis(
+  options: LabOptions,
+  chosen: RedisChoice | undefined,
+  owned: boolean,
+  emit: Emit,
+): Promise<RedisInUse | undefined> {
+  try {
+    return await findRedis({ chosen, env: options.env, startPrivate: owned });
+  } catch (error) {
+    if (!(error instanceof RedisUnavailableError) || options.solution || chosen) throw error;
+    if (owned) emit({ type: "redis:missing", message: error.message, hint: error.hint });
+    return undefined;
+  }
+}
+
+async function claimPorts(proxyPort: number, options: LabOptions): Promise<number> {
+  await assertPortsFree(proxyPort, instancePorts(proxyPort, options.instances), options.host);
+  return proxyPort;
+}
+
+function warnIfExposed(host: string, emit: Emit): void {
+  if (host !== "0.0.0.0" && host !== "::") return;
+  emit({
+    type: "warning",
+    message: `Listening on ${host}: anyone on this network (conference Wi-Fi included) can reach the proxy and the instances.`,
+  });
+}
+
+/**
+ * Awaits set-up steps that run in parallel. When one fails, the others are still awaited and
+ * what they opened is closed before the first failure is thrown: nothing half set up stays.
+ */
+async function settleAll<T extends readonly unknown[]>(
+  cleanup: CleanupStack,
+  steps: { readonly [K in keyof T]: Promise<T[K]> | T[K] },
+): Promise<T> {
+  const settled = await Promise.allSettled(steps);
+  const failure = settled.find((s) => s.status === "rejected");
+  if (failure) {
+    for (const s of settled)
+      if (s.status === "fulfilled") cleanup.defer(() => closeIfCloseable(s.value));
+    throw failure.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+async function closeIfCloseable(value: unknown): Promise<void> {
+  if (typeof value === "function") await value();
+  else if (value && typeof (value as { close?: unknown }).close === "function")
+    await (value as { close(): Promise<void> }).close();
+}

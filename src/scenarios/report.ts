@@ -1,0 +1,98 @@
+import type { InstanceRef } from "../events.js";
+import { OUTCOME_EXIT_CODES, type Outcome, type OutcomeExitCode } from "../outcome.js";
+import type { LoadStats } from "./simulated-users.js";
+import type { Advisory, ScenarioResult } from "./types.js";
+
+/** Version of the JSON document `check --json` prints; bump on any breaking change. */
+export const CHECK_SCHEMA = "session-lab/check@1";
+
+export type CheckVerdict = "pass" | "fail" | "error";
+
+/** What each verdict means for the command that graded it. */
+export const VERDICT_OUTCOMES: Record<CheckVerdict, Outcome> = {
+  pass: "success",
+  fail: "failed",
+  error: "could-not-run",
+};
+
+/** Where a check sent its requests, as the report shows it. */
+export interface CheckTargetInfo {
+  readonly kind: "cluster" | "url";
+  readonly url: string;
+  readonly command?: string;
+  readonly redis: string;
+}
+
+/** Everything a check found: what `--json` prints, and what the terminal report shows. */
+export interface CheckReport {
+  readonly schema: typeof CHECK_SCHEMA;
+  readonly exercise: { readonly id: string; readonly title: string };
+  readonly verdict: CheckVerdict;
+  /** The process's exit code for this verdict: 0 pass, 1 sessions broken, 2 could not run. */
+  readonly exitCode: OutcomeExitCode;
+  readonly target: CheckTargetInfo & { readonly instances: readonly InstanceRef[] };
+  readonly scenarios: readonly ScenarioResult[];
+  readonly advisories: readonly Advisory[];
+  /** The first failure's cause, in a few words (absent on a pass). */
+  readonly cause?: string;
+  readonly durationMs: number;
+  readonly finishedAt: string;
+}
+
+/** pass: every scenario passed or was skipped; fail: one failed; error: one could not run and none failed. */
+export function gradeRun(results: readonly ScenarioResult[]): {
+  verdict: CheckVerdict;
+  cause?: string;
+} {
+  const failed = results.find((r) => r.status === "fail");
+  if (failed) return { verdict: "fail", cause: failed.cause };
+  const errored = results.find((r) => r.status === "error");
+  if (errored) return { verdict: "error", cause: errored.cause };
+  if (results.length === 0) return { verdict: "error", cause: "no scenario ran" };
+  return { verdict: "pass" };
+}
+
+export interface ReportFacts {
+  readonly exercise: { readonly id: string; readonly title: string };
+  readonly target: CheckTargetInfo;
+  /** Instance ports the lab knows of; more are learnt from the observations. */
+  readonly instances: readonly number[];
+  readonly scenarios: readonly ScenarioResult[];
+  readonly advisories: readonly Advisory[];
+  readonly durationMs: number;
+  readonly finishedAt: string;
+}
+
+/** The report of a finished check, from what it saw: pure, so it is tested by tables. */
+export function buildCheckReport(facts: ReportFacts): CheckReport {
+  const seen = new Set<number>(facts.instances);
+  for (const s of facts.scenarios)
+    for (const o of s.observations) if (o.port !== null) seen.add(o.port);
+  const { verdict, cause } = gradeRun(facts.scenarios);
+  return {
+    schema: CHECK_SCHEMA,
+    exercise: { id: facts.exercise.id, title: facts.exercise.title },
+    verdict,
+    exitCode: OUTCOME_EXIT_CODES[VERDICT_OUTCOMES[verdict]],
+    target: {
+      ...facts.target,
+      instances: [...seen].sort((a, b) => a - b).map((port, i) => ({ index: i + 1, port })),
+    },
+    scenarios: facts.scenarios,
+    advisories: facts.advisories,
+    ...(cause === undefined ? {} : { cause }),
+    durationMs: facts.durationMs,
+    finishedAt: facts.finishedAt,
+  };
+}
+
+/** What `load --json` prints. */
+export interface LoadReport extends LoadStats {
+  readonly schema: "session-lab/load@1";
+  readonly target: string;
+  readonly users: number;
+}
+
+export function elapsedSince(started: number): number {
+  return Math.round(performance.now() - started);
+}
