@@ -1,4 +1,4 @@
-import { access, constants, readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { arch, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { findExecutable } from "../cluster/command.js";
@@ -7,6 +7,7 @@ import type { Emit } from "../events.js";
 import { HOW_TO_GET_REDIS } from "../redis/discover.js";
 import { redisAnswers } from "../redis/inspect.js";
 import { chooseRedisUrl, DEFAULT_REDIS_URL, maskRedisUrl } from "../redis/url.js";
+import { isDirectory, isWritable, nearestExisting } from "../workspace/fs.js";
 import { packageRoot } from "../workspace/paths.js";
 import { displayPath } from "../workspace/workspace.js";
 
@@ -33,6 +34,7 @@ const PACKAGES = [
   "execa",
   "undici",
   "chalk",
+  "tough-cookie",
   "ioredis",
   "express",
   "express-session",
@@ -159,22 +161,17 @@ async function checkPorts(options: DoctorOptions): Promise<DoctorCheck> {
 }
 
 async function checkWorkspace(dir: string): Promise<DoctorCheck> {
-  let probe = dir;
-  while (
-    !(await stat(probe).then(
-      () => true,
-      () => false,
-    ))
-  )
-    probe = dirname(probe);
-  const writable = await access(probe, constants.W_OK).then(
-    () => true,
-    () => false,
-  );
+  const existing = await nearestExisting(dir);
+  const folder = await isDirectory(existing);
+  const writable = folder && (await isWritable(existing));
+  const where =
+    existing === dir ? `${displayPath(dir)} is` : `${displayPath(dir)} can be created and is`;
   return {
     name: "workspace",
     ok: writable,
-    detail: `${displayPath(dir)} ${probe === dir ? "is" : "can be created and is"} ${writable ? "writable" : "not writable"}`,
+    detail: !folder
+      ? `${displayPath(existing)} is a file, not a folder`
+      : `${where} ${writable ? "writable" : "not writable"}`,
     hint: writable ? undefined : "Choose a folder you can write to with --dir.",
   };
 }

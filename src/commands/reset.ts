@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
 import { removeKeysWithPrefix } from "../redis/cleanup.js";
@@ -12,6 +11,7 @@ import {
   restoreStarter,
 } from "../workspace/backup.js";
 import { type Exercise, findExercise, listExercises } from "../workspace/catalogue.js";
+import { isDirectory } from "../workspace/fs.js";
 import { resolveExercise } from "../workspace/progress.js";
 import { loadState, saveState, sessionPrefix, workspacePrefix } from "../workspace/state.js";
 import { displayPath } from "../workspace/workspace.js";
@@ -48,11 +48,7 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
       "Use --undo alone: it restores the newest backup, whatever it holds.",
     );
   }
-  const exists = await stat(options.dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!exists) {
+  if (!(await isDirectory(options.dir))) {
     throw new UsageError(
       `There is no workspace at ${displayPath(options.dir)}, so there is nothing to reset.`,
       "Run `session-lab start` first, or point --dir at your workspace.",

@@ -1,10 +1,8 @@
-import { cp, mkdir, readdir, readFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
 import type { Emit } from "../events.js";
 import { backupExercises } from "../workspace/backup.js";
-import { unifiedDiff } from "../workspace/diff.js";
 import { resolveExercise } from "../workspace/progress.js";
-import { assertUsableWorkspace, displayPath, prepareExercise } from "../workspace/workspace.js";
+import { applySolution, solutionChanges } from "../workspace/solution.js";
+import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
 
 export interface SolutionOptions {
   readonly exercise: string | undefined;
@@ -24,15 +22,9 @@ export interface SolutionResult {
 /** Shows how the reference solution differs from the starter; with apply, puts it in the workspace. */
 export async function solution(options: SolutionOptions): Promise<SolutionResult> {
   const exercise = await resolveExercise(options.exercise, options.dir);
-  const changed: string[] = [];
-  for (const file of await filesIn(exercise.solutionDir)) {
-    const starter = await readFile(join(exercise.starterDir, file), "utf8").catch(() => "");
-    const solved = await readFile(join(exercise.solutionDir, file), "utf8");
-    const lines = unifiedDiff(`starter/${file}`, `solution/${file}`, starter, solved);
-    if (lines.length === 0) continue;
-    changed.push(file);
-    options.emit({ type: "diff", file, lines });
-  }
+  const changes = await solutionChanges(exercise);
+  for (const change of changes) options.emit({ type: "diff", ...change });
+  const changed = changes.map((c) => c.file);
   if (!options.apply) return { exercise: exercise.id, changed };
 
   await assertUsableWorkspace(options.dir, false);
@@ -43,24 +35,11 @@ export async function solution(options: SolutionOptions): Promise<SolutionResult
       dir: displayPath(backup.dir),
       exercises: backup.exercises,
     });
-  const prepared = await prepareExercise(options.dir, exercise, () => {});
-  for (const file of changed) {
-    const target = join(prepared.dir, file);
-    await mkdir(dirname(target), { recursive: true });
-    await cp(join(exercise.solutionDir, file), target);
-  }
+  await applySolution(options.dir, exercise, changed);
   options.emit({
     type: "exercise:restored",
     exercise: exercise.id,
     from: "the reference solution",
   });
   return { exercise: exercise.id, changed, backup: backup?.dir };
-}
-
-async function filesIn(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
 }

@@ -24,11 +24,12 @@ export class ScenarioClient {
    */
   async get(path: string, values: readonly string[]): Promise<Observation & { body: string }> {
     const started = performance.now();
-    const cookie = this.jar.header();
+    const url = new URL(path, this.baseUrl);
+    const cookie = this.jar.header(url.href);
     let answer: Dispatcher.ResponseData;
     let body: string;
     try {
-      answer = await request(new URL(path, this.baseUrl), {
+      answer = await request(url, {
         dispatcher: this.dispatcher,
         headers: cookie ? { cookie } : {},
         headersTimeout: this.timeoutMs,
@@ -46,7 +47,10 @@ export class ScenarioClient {
       );
     }
     const raw = answer.headers["set-cookie"];
-    const setCookie = this.jar.accept(raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
+    const setCookie = this.jar.accept(
+      raw === undefined ? [] : Array.isArray(raw) ? raw : [raw],
+      url.href,
+    );
     return {
       client: this.name,
       path,

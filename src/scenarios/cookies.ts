@@ -1,32 +1,57 @@
-/** A client's cookies, as a browser keeps them: name -> value, replaced by each Set-Cookie. */
-export class CookieJar {
-  readonly #cookies = new Map<string, string>();
+import { CookieJar as ToughJar } from "tough-cookie";
 
-  /** Takes the Set-Cookie lines of a response; returns the names it set. */
-  accept(setCookie: readonly string[]): string[] {
+/** A Set-Cookie a browser would not keep, and why (in the attendee's words). */
+export interface RejectedCookie {
+  readonly name: string;
+  readonly line: string;
+  readonly reason: string;
+}
+
+/**
+ * A client's cookies, kept as a browser keeps them (tough-cookie: Path, Domain, expiry,
+ * Secure), graded as if the app were deployed on plain http: a `Secure` cookie is not kept
+ * from http even on 127.0.0.1, and `SameSite=None` without `Secure` is refused, as Chrome does.
+ */
+export class CookieJar {
+  readonly #jar = new ToughJar(undefined, {
+    allowSpecialUseDomain: true,
+    allowSecureOnLocal: false,
+  });
+  readonly #rejected: RejectedCookie[] = [];
+
+  /** Takes the Set-Cookie lines of a response to `url`; returns the names they set. */
+  accept(setCookie: readonly string[], url: string): string[] {
     const names: string[] = [];
     for (const line of setCookie) {
-      const [pair = ""] = line.split(";");
-      const eq = pair.indexOf("=");
-      if (eq <= 0) continue;
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = /;\s*max-age=0\b|;\s*expires=thu, 01 jan 1970/i.test(line) || value === "";
-      if (expired) this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
+      const name = line.split(";", 1)[0]?.split("=", 1)[0]?.trim() ?? "";
+      if (!name) continue;
       names.push(name);
+      if (/;\s*samesite\s*=\s*none/i.test(line) && !/;\s*secure\s*(;|$)/i.test(line)) {
+        this.#rejected.push({ name, line, reason: "SameSite=None without Secure" });
+        continue;
+      }
+      try {
+        this.#jar.setCookieSync(line, url);
+      } catch (error) {
+        this.#rejected.push({ name, line, reason: (error as Error).message });
+      }
     }
     return names;
   }
 
-  /** The Cookie request header, or undefined when the jar is empty. */
-  header(): string | undefined {
-    if (this.#cookies.size === 0) return undefined;
-    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  /** The Cookie request header a browser would send to `url`, or undefined when none. */
+  header(url: string): string | undefined {
+    return this.#jar.getCookieStringSync(url) || undefined;
   }
 
+  /** The values of every cookie kept (sent or not), to look sessions up by. */
   values(): string[] {
-    return [...this.#cookies.values()];
+    return (this.#jar.serializeSync()?.cookies ?? []).map((c) => String(c.value ?? ""));
+  }
+
+  /** Set-Cookie lines a browser would have refused. */
+  get rejected(): readonly RejectedCookie[] {
+    return this.#rejected;
   }
 }
 

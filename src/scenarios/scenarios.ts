@@ -1,14 +1,8 @@
 import { RedisUnavailableError } from "../errors.js";
 import { CannotRunError, type ScenarioClient } from "./client.js";
-import {
-  gradeEvidence,
-  gradeIsolation,
-  gradeRestart,
-  gradeShared,
-  gradeUnset,
-  visibility,
-} from "./grade.js";
+import { gradeEvidence, gradeIsolation, gradeRestart, gradeShared, gradeUnset } from "./grade.js";
 import type { Observation, ScenarioId, ScenarioResult } from "./types.js";
+import { visibility } from "./visibility.js";
 
 /** What a scenario may use: clients through the proxy, and (when the lab owns them) the instances and Redis. */
 export interface ScenarioContext {

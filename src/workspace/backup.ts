@@ -1,6 +1,7 @@
-import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
+import { cp, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Exercise } from "./catalogue.js";
+import { isDirectory } from "./fs.js";
 import { labDir } from "./paths.js";
 import { prepareExercise } from "./workspace.js";
 
@@ -19,7 +20,7 @@ export async function backupExercises(
 ): Promise<{ dir: string; exercises: string[] } | undefined> {
   const present = [];
   for (const exercise of exercises) {
-    if (await isDir(join(workspace, exercise.id))) present.push(exercise);
+    if (await isDirectory(join(workspace, exercise.id))) present.push(exercise);
   }
   if (present.length === 0) return undefined;
   const dir = await freshBackupDir(workspace);
@@ -78,11 +79,4 @@ async function freshBackupDir(workspace: string): Promise<string> {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
   }
-}
-
-async function isDir(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
 }

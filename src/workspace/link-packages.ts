@@ -1,6 +1,7 @@
-import { lstat, readlink, stat, symlink, unlink } from "node:fs/promises";
+import { lstat, readlink, symlink, unlink } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pathExists } from "./fs.js";
 
 /** What the exercises import; the lab installs them with itself. */
 const EXERCISE_PACKAGES = [
@@ -28,7 +29,7 @@ export async function linkPackages(workspace: string): Promise<boolean> {
     const target = resolve(workspace, await readlink(link));
     if (target === folder) return true;
     // A link of an earlier install whose folder is gone (an npx cache cleaned): replace it.
-    if (await exists(target)) return false;
+    if (await pathExists(target)) return false;
     await unlink(link);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") return false;
@@ -59,11 +60,4 @@ async function sharedModulesFolder(): Promise<string | undefined> {
     folder = here;
   }
   return folder === undefined ? undefined : resolve(dirname(folder), "node_modules");
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

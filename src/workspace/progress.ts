@@ -1,6 +1,6 @@
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Exercise, findExercise, listExercises } from "./catalogue.js";
+import { pathExists } from "./fs.js";
 import { peekState, type WorkspaceState } from "./state.js";
 
 export type ExerciseState = "not started" | "in progress" | "failing" | "passed";
@@ -14,10 +14,7 @@ export async function exerciseStates(
   const out = [];
   for (const exercise of await listExercises()) {
     const last = progress?.exercises[exercise.id]?.lastCheck;
-    const started = await stat(join(workspace, exercise.id)).then(
-      () => true,
-      () => false,
-    );
+    const started = await pathExists(join(workspace, exercise.id));
     const value: ExerciseState = !started
       ? "not started"
       : last?.verdict === "pass"

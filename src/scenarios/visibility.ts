@@ -1,0 +1,30 @@
+import type { Observation } from "./types.js";
+
+/** Formats ports as ":5001, :5002". */
+export function ports(list: readonly number[]): string {
+  return list.map((p) => `:${p}`).join(", ");
+}
+
+/**
+ * Per instance that served any of `reads`: did it show `value`? With "every", all its reads
+ * must show it (a value that comes and goes is not shared); with "any", one is enough.
+ */
+export function visibility(
+  reads: readonly Observation[],
+  value: string,
+  instances: readonly number[],
+  mode: "every" | "any" = "every",
+): { port: number; saw: boolean }[] {
+  const served = new Set(reads.map((r) => r.port).filter((p): p is number => p !== null));
+  const order = [...new Set([...instances, ...served])].sort((a, b) => a - b);
+  return order
+    .filter((port) => served.has(port))
+    .map((port) => {
+      const mine = reads.filter((r) => r.port === port);
+      const saw =
+        mode === "every"
+          ? mine.every((r) => r.shows === value)
+          : mine.some((r) => r.shows === value);
+      return { port, saw };
+    });
+}
