@@ -1,7 +1,6 @@
-import { execa, type ResultPromise } from "execa";
 import { AppStartError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
-import { signalGroup, trackGroup, untrackGroup } from "../processes/registry.js";
+import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { diagnoseStartFailure } from "./diagnose.js";
 import { forEachLine, LastLines } from "./lines.js";
 import type { OutputGate } from "./output-gate.js";
@@ -33,13 +32,11 @@ export interface InstanceOptions {
 /** How long an instance gets after SIGTERM before its whole group is SIGKILLed. */
 export const STOP_GRACE_MS = 3000;
 
-type Child = ResultPromise<{ detached: true; reject: false; buffer: false; stdin: "ignore" }>;
-
 /** One running app process (in its own process group), its log and its lifecycle. */
 export class Instance {
   readonly ref: InstanceRef;
   readonly log = new LastLines();
-  #child: Child | undefined;
+  #child: SpawnedGroup | undefined;
   #exited: Promise<void> = Promise.resolve();
   #stopping = false;
   #ready = false;
@@ -60,20 +57,8 @@ export class Instance {
     this.#ready = false;
     const began = performance.now();
     emit({ type: "instance:starting", instance: ref });
-    const child: Child = execa(command.file, [...command.args], {
-      cwd: command.cwd,
-      env: { ...env },
-      extendEnv: false,
-      shell: command.shell,
-      // Its own process group, so a shell or `npm start` is stopped with everything it ran.
-      detached: true,
-      reject: false,
-      buffer: false,
-      stdin: "ignore",
-    });
+    const child = spawnGroup({ ...command, env, output: true });
     this.#child = child;
-    const pgid = child.pid;
-    if (pgid !== undefined) trackGroup(pgid, command.description);
     for (const stream of ["stdout", "stderr"] as const) {
       const source = child[stream];
       if (!source) continue;
@@ -86,15 +71,14 @@ export class Instance {
         this.options.output,
       );
     }
-    const ended = child.then((result) => {
-      if (pgid !== undefined) this.#reapGroup(pgid);
+    const ended = child.exited.then((result) => {
       if (this.#child === child) this.#child = undefined;
       const expected = this.#stopping;
       emit({
         type: "instance:exit",
         instance: ref,
-        code: result.exitCode ?? null,
-        signal: result.signal ?? null,
+        code: result.code,
+        signal: result.signal,
         expected,
         wasReady: this.#ready,
         lastLines: this.log.lines,
@@ -123,7 +107,7 @@ export class Instance {
     const { message, hint } = diagnoseStartFailure({
       instance: ref,
       kind: stillRunning ? "timeout" : "exited",
-      code: result.exitCode,
+      code: result.code,
       signal: result.signal,
       timeoutMs,
       lastLines: this.log.lines,
@@ -134,26 +118,10 @@ export class Instance {
   /** SIGTERM to the whole group, SIGKILL after the grace period; resolves when it is gone. */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     const child = this.#child;
-    if (!child?.pid) return this.#exited;
+    if (!child) return this.#exited;
     this.#stopping = true;
-    const pgid = child.pid;
-    signalGroup(pgid, "SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    const forced = new Promise<"forced">((resolve) => {
-      timer = setTimeout(() => resolve("forced"), graceMs);
-    });
-    const outcome = await Promise.race([this.#exited.then(() => "exited" as const), forced]);
-    clearTimeout(timer);
-    if (outcome === "forced") {
+    if ((await child.stop(graceMs)) === "killed")
       this.options.emit({ type: "instance:killed", instance: this.ref, graceMs });
-      signalGroup(pgid, "SIGKILL");
-      await this.#exited;
-    }
-  }
-
-  /** The leader is gone; anything it left in its group (a shell's child) goes with it. */
-  #reapGroup(pgid: number): void {
-    if (signalGroup(pgid, 0)) signalGroup(pgid, "SIGKILL");
-    untrackGroup(pgid);
+    await this.#exited;
   }
 }

@@ -31,7 +31,6 @@ const MIN_NODE = [20, 18, 1] as const;
 /** What the lab and the exercises import; each must resolve from the installed package. */
 const PACKAGES = [
   "commander",
-  "execa",
   "undici",
   "chalk",
   "tough-cookie",

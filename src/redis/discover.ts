@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { findFreePortRange } from "../cluster/ports.js";
 import { RedisUnavailableError } from "../errors.js";
-import { signalGroup, trackGroup, untrackGroup } from "../processes/registry.js";
+import { spawnGroup } from "../processes/spawn-group.js";
 import { redisAnswers } from "./inspect.js";
 import { DEFAULT_REDIS_URL, maskRedisUrl, type RedisChoice } from "./url.js";
 
@@ -63,31 +62,21 @@ function borrowed(url: string, source: string): RedisInUse {
 /** A redis-server of the lab's own on a free port, keeping nothing on disk; undefined when not installed. */
 async function startPrivateRedis(env: NodeJS.ProcessEnv): Promise<RedisInUse | undefined> {
   const [port] = await findFreePortRange(1);
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { env, stdio: "ignore", detached: true },
-  );
-  const exited = new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.once("error", () => resolve());
+  const server = spawnGroup({
+    file: "redis-server",
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    env,
+    description: `redis-server --port ${port}`,
+    output: false,
   });
-  const spawned = await new Promise<boolean>((resolve) => {
-    child.once("spawn", () => resolve(true));
-    child.once("error", () => resolve(false));
-  });
-  if (!spawned || child.pid === undefined) return undefined;
-  const pgid = child.pid;
-  trackGroup(pgid, `redis-server --port ${port}`);
+  if (server.pgid === undefined) return undefined;
   const url = `redis://127.0.0.1:${port}`;
   const close = async () => {
-    signalGroup(pgid, "SIGTERM");
-    await exited;
-    untrackGroup(pgid);
+    await server.stop(3000);
   };
   const deadline = Date.now() + 5000;
   let gone = false;
-  exited.then(() => {
+  void server.exited.then(() => {
     gone = true;
   });
   while (!gone && Date.now() < deadline) {

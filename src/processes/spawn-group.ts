@@ -1,0 +1,121 @@
+import { spawn } from "node:child_process";
+import type { Readable } from "node:stream";
+import { signalGroup, trackGroup, untrackGroup } from "./registry.js";
+
+/** How long the end of a process's output is waited for after it exits (a daemon may hold it). */
+const OUTPUT_GRACE_MS = 250;
+
+export interface GroupCommand {
+  /** An executable and its arguments, or a shell command line when `shell` is set. */
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly shell?: boolean;
+  readonly cwd?: string;
+  /** The whole environment of the process (nothing of the lab's is added). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** What the lab calls it in reports and run records. */
+  readonly description: string;
+  /** Whether its output is read (instances) or ignored (a private redis-server). */
+  readonly output: boolean;
+}
+
+export interface GroupExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A child process leading a process group of its own, registered until it is gone. */
+export interface SpawnedGroup {
+  readonly pgid: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  /**
+   * Settles when the leader has exited and its output has ended (or briefly after, when
+   * something else holds it). Unless the lab is stopping the group, what the leader left in
+   * its group (a shell's child) is killed then.
+   */
+  readonly exited: Promise<GroupExit>;
+  /**
+   * SIGTERM to the whole group, SIGKILL when anything of it is still there after `graceMs`;
+   * resolves once the group is gone, saying whether it had to be killed.
+   */
+  stop(graceMs: number): Promise<"stopped" | "killed">;
+}
+
+/**
+ * Starts a process in its own process group (so a shell or `npm start` is stopped with
+ * everything it ran) and registers the group, so that nothing the lab started outlives it:
+ * the registry kills it if the lab goes down, and run records find it after a SIGKILL.
+ */
+export function spawnGroup(command: GroupCommand): SpawnedGroup {
+  const child = spawn(command.file, [...command.args], {
+    cwd: command.cwd,
+    env: command.env,
+    shell: command.shell ?? false,
+    detached: true,
+    stdio: ["ignore", command.output ? "pipe" : "ignore", command.output ? "pipe" : "ignore"],
+  });
+  const pgid = child.pid;
+  if (pgid !== undefined) trackGroup(pgid, command.description);
+  let stopping = false;
+  const exited = new Promise<GroupExit>((resolve) => {
+    child.once("error", () => resolve({ code: null, signal: null }));
+    child.once("exit", (code, signal) => {
+      void outputEnded([child.stdout, child.stderr]).then(() => resolve({ code, signal }));
+    });
+  }).then((exit) => {
+    if (pgid !== undefined && !stopping) {
+      // The leader is gone; anything it left in its group goes with it.
+      signalGroup(pgid, "SIGKILL");
+      untrackGroup(pgid);
+    }
+    return exit;
+  });
+  const stop = async (graceMs: number): Promise<"stopped" | "killed"> => {
+    if (pgid === undefined) return "stopped";
+    stopping = true;
+    let outcome: "stopped" | "killed" = "stopped";
+    if (signalGroup(pgid, "SIGTERM") && !(await groupGone(pgid, graceMs))) {
+      outcome = "killed";
+      signalGroup(pgid, "SIGKILL");
+      await groupGone(pgid, KILL_WAIT_MS);
+    }
+    untrackGroup(pgid);
+    await exited;
+    return outcome;
+  };
+  return { pgid, stdout: child.stdout, stderr: child.stderr, exited, stop };
+}
+
+/** How long a SIGKILLed group is waited for before the lab goes on regardless. */
+const KILL_WAIT_MS = 2000;
+
+/** Polls until no process of the group is left; false when `ms` ran out first. */
+async function groupGone(pgid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  let delay = 5;
+  while (signalGroup(pgid, 0)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 25);
+  }
+  return true;
+}
+
+/** Resolves once both streams ended, or after a short grace when something still holds them. */
+function outputEnded(streams: readonly (Readable | null)[]): Promise<void> {
+  const open = streams.filter((s): s is Readable => s !== null && !s.readableEnded);
+  if (open.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, OUTPUT_GRACE_MS);
+    let left = open.length;
+    for (const s of open) {
+      s.once("close", () => {
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
+}
