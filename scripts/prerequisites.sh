@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# What the test suite needs besides npm packages: redis-server (a private Redis per run, unless
+# REDIS_URL is set), haproxy (check --url is tested behind a real one) and python3 (the
+# any-language tests). Installs what is missing with apt-get on Debian/Ubuntu, as root or with
+# sudo; elsewhere says what to install and stops.
+set -euo pipefail
+
+missing=()
+if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then missing+=(redis-server); fi
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "The tests need ${missing[*]}, and this is not a Debian/Ubuntu machine (no apt-get)." >&2
+  echo "Install them with your package manager (macOS: brew install redis haproxy python3), then run npm test again." >&2
+  exit 2
+fi
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1 || ! sudo -n true 2>/dev/null; then
+    echo "The tests need ${missing[*]}; installing them needs root." >&2
+    echo "Run: sudo apt-get install -y ${missing[*]}   then npm test again." >&2
+    exit 2
+  fi
+  sudo=(sudo -n)
+fi
+echo "Installing ${missing[*]} (Debian packages) for the tests..."
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
