@@ -1,20 +1,19 @@
-import { randomBytes } from "node:crypto";
-import { Cluster } from "../cluster/cluster.js";
 import { assertCommandFound } from "../cluster/command.js";
 import type { OutputGate } from "../cluster/output-gate.js";
 import { assertPortsFree, findFreePortRange, instancePorts } from "../cluster/ports.js";
 import { RedisUnavailableError } from "../errors.js";
-import type { Emit, InstanceRef, LabEvent } from "../events.js";
-import { type LabProxy, startProxy } from "../proxy/proxy.js";
-import { removeKeysWithPrefix } from "../redis/cleanup.js";
+import type { Emit, LabEvent } from "../events.js";
 import { findRedis, type RedisInUse } from "../redis/discover.js";
 import { chooseRedisUrl, type RedisChoice } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { resolveExercise } from "../workspace/progress.js";
-import { assertUsableWorkspace, removeSessionDirs } from "../workspace/workspace.js";
-import { type PreparedApp, prepareApp } from "./app.js";
+import { assertUsableWorkspace } from "../workspace/workspace.js";
 import { CleanupStack } from "./cleanup-stack.js";
+import { type LabCluster, openCluster } from "./lab-cluster.js";
 import { beginRun } from "./run-record.js";
+import { settleAll } from "./settle.js";
+
+export type { LabCluster } from "./lab-cluster.js";
 
 /** What start, check and load say about the lab they want. */
 export interface LabOptions {
@@ -43,18 +42,6 @@ export interface LabOptions {
   readonly emit: Emit;
   /** The lab's output, so the instances' logs are read no faster than it takes them. */
   readonly output?: OutputGate;
-}
-
-/** The instances and the proxy in front of them. */
-export interface LabCluster {
-  readonly app: PreparedApp;
-  readonly proxy: LabProxy;
-  readonly instances: Cluster;
-  readonly upstreams: readonly InstanceRef[];
-  /** Takes every instance out of (false) or back into (true) the proxy's rotation. */
-  setAvailable(available: boolean): void;
-  /** Hides (false) or shows (true) the proxy's per-request events. */
-  traceRequests(on: boolean): void;
 }
 
 /** A lab that is set up: what it runs, against which Redis, and the one way to tear it down. */
@@ -128,72 +115,6 @@ export async function openLab(options: LabOptions): Promise<Lab> {
   }
 }
 
-async function openCluster(
-  options: LabOptions,
-  exercise: Exercise,
-  redis: RedisInUse | undefined,
-  proxyPort: number,
-  emit: Emit,
-  cleanup: CleanupStack,
-): Promise<LabCluster> {
-  const attended = options.port !== undefined;
-  const ports = instancePorts(proxyPort, options.instances);
-  const upstreams = ports.map((port, i) => ({ index: i + 1, port }));
-  let tracing = attended;
-  const [app, proxy] = await settleAll(cleanup, [
-    prepareApp({
-      ...options,
-      workspace: options.dir,
-      exercise,
-      redis,
-      emit,
-      // A private run's sessions are throwaway: under a prefix of their own, removed at close.
-      prefixSuffix: attended ? undefined : `run-${randomBytes(3).toString("hex")}:`,
-    }),
-    startProxy({
-      host: options.host,
-      port: proxyPort,
-      upstreams,
-      upstreamTimeoutMs: options.upstreamTimeoutMs,
-      emit: (event) => {
-        if (tracing) emit(event);
-      },
-    }),
-  ]);
-  const instances = new Cluster({
-    command: app.command,
-    host: options.host,
-    ports,
-    env: app.env,
-    timeoutMs: options.timeoutMs,
-    emit,
-    onUnexpectedExit: (ref) => proxy.setAvailable(ref.index, false),
-    output: options.output,
-  });
-  cleanup.defer(async () => {
-    await Promise.all([instances.close(), proxy.close()]);
-    if (attended) return;
-    // These instances ran on throwaway ports under a throwaway prefix: their data is no one's.
-    const prefix = app.env.SESSION_PREFIX;
-    await Promise.all([
-      app.watchDir ? removeSessionDirs(app.watchDir, exercise.sessionDirs, ports) : undefined,
-      redis && prefix ? removeKeysWithPrefix(redis.url, prefix).catch(() => 0) : undefined,
-    ]);
-  });
-  return {
-    app,
-    proxy,
-    instances,
-    upstreams,
-    setAvailable(available) {
-      for (const u of upstreams) proxy.setAvailable(u.index, available);
-    },
-    traceRequests(on) {
-      tracing = on && attended;
-    },
-  };
-}
-
 /** The starter needs no Redis (it fails before Redis matters); the solution and a named one do. */
 async function findLabRedis(
   options: LabOptions,
@@ -221,28 +142,4 @@ function warnIfExposed(host: string, emit: Emit): void {
     type: "warning",
     message: `Listening on ${host}: anyone on this network (conference Wi-Fi included) can reach the proxy and the instances.`,
   });
-}
-
-/**
- * Awaits set-up steps that run in parallel. When one fails, the others are still awaited and
- * what they opened is closed before the first failure is thrown: nothing half set up stays.
- */
-async function settleAll<T extends readonly unknown[]>(
-  cleanup: CleanupStack,
-  steps: { readonly [K in keyof T]: Promise<T[K]> | T[K] },
-): Promise<T> {
-  const settled = await Promise.allSettled(steps);
-  const failure = settled.find((s) => s.status === "rejected");
-  if (failure) {
-    for (const s of settled)
-      if (s.status === "fulfilled") cleanup.defer(() => closeIfCloseable(s.value));
-    throw failure.reason;
-  }
-  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
-
-async function closeIfCloseable(value: unknown): Promise<void> {
-  if (typeof value === "function") await value();
-  else if (value && typeof (value as { close?: unknown }).close === "function")
-    await (value as { close(): Promise<void> }).close();
 }
