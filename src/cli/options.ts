@@ -80,9 +80,10 @@ export function parseClusterOptions(raw: RawClusterOptions, cwd: string): Cluste
     DEFAULT_UPSTREAM_TIMEOUT_S,
     "--upstream-timeout",
   );
-  if (!(upstreamS > 0 && upstreamS <= 3600)) {
+  // Below a millisecond it would round to 0, which undici takes as "no timeout at all".
+  if (!(upstreamS >= 0.001 && upstreamS <= 3600)) {
     throw new UsageError(
-      `--upstream-timeout must be a number of seconds between 0 and 3600, not ${raw.upstreamTimeout}.`,
+      `--upstream-timeout must be a number of seconds between 0.001 and 3600, not ${raw.upstreamTimeout}.`,
       "For example: --upstream-timeout 30.",
     );
   }

@@ -8,11 +8,14 @@ export const SERVED_BY_HEADER = "x-served-by";
 
 /** Answers up to this size are sent in one write instead of streamed. */
 const SMALL_BODY = 64 * 1024;
-/** Errors that mean the request never reached the instance. */
+/**
+ * Errors that prove the request never reached the instance: no connection was made. A reset
+ * (ECONNRESET) may come after the request was written, so it is not one of them.
+ */
 export const NOT_CONNECTED = new Set([
   "ECONNREFUSED",
-  "ECONNRESET",
   "EHOSTUNREACH",
+  "ENETUNREACH",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
@@ -50,8 +53,9 @@ export function forward(
     // A client that goes away aborts the request to the instance too.
     const onClose = () => {
       if (res.writableFinished) return;
-      controller?.abort(new Error("the client went away"));
+      // Settled first: the abort makes undici report an error, which is not the instance's.
       settle({ kind: "failed", status: 499 });
+      controller?.abort(new Error("the client went away"));
     };
     res.once("close", onClose);
     pool.dispatch(
@@ -109,20 +113,23 @@ export function forward(
             error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
           const failed = timedOut ? 504 : 502;
           if (res.headersSent || held) res.destroy();
-          else {
-            sendError(
-              res,
-              failed,
-              timedOut
-                ? `Instance ${upstream.index} (:${upstream.port}) did not answer in time.`
-                : `Instance ${upstream.index} (:${upstream.port}) broke off the answer.`,
-            );
-          }
+          else sendError(res, failed, upstreamFailure(upstream, error, timedOut));
           settle({ kind: "failed", status: failed });
         },
       },
     );
   });
+}
+
+/** Why an instance's answer could not be passed on, in one sentence. */
+function upstreamFailure(upstream: InstanceRef, error: unknown, timedOut: boolean): string {
+  const who = `Instance ${upstream.index} (:${upstream.port})`;
+  if (timedOut) return `${who} did not answer in time.`;
+  // undici refuses an interim 100 Continue that no Expect header asked for (the proxy never
+  // forwards Expect); name that instead of a vague "broke off".
+  if ((error as Error).message === "bad response")
+    return `${who} sent "100 Continue" to a request that did not ask for it, which the proxy cannot pass on; send the final answer only.`;
+  return `${who} broke off the answer.`;
 }
 
 /** A short plain-text error from the proxy itself. */

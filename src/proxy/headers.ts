@@ -47,7 +47,11 @@ function namedByConnection(connection: HeaderValue): Set<string> | undefined {
   );
 }
 
-/** The request headers sent to an instance: end-to-end ones plus X-Forwarded-*. */
+/**
+ * The request headers sent to an instance: end-to-end ones plus X-Forwarded-*. The proxy
+ * speaks plain http and knows the Host it was asked for, so a client's X-Forwarded-Proto and
+ * -Host are replaced (an app trusting them could be fooled); X-Forwarded-For is appended to.
+ */
 export function upstreamRequestHeaders(
   incoming: IncomingHttpHeaders,
   clientAddress: string | undefined,
@@ -57,8 +61,8 @@ export function upstreamRequestHeaders(
   const previous = incoming["x-forwarded-for"];
   const chain = [previous, clientAddress].filter(Boolean).join(", ");
   if (chain) headers["x-forwarded-for"] = chain;
-  headers["x-forwarded-proto"] = String(incoming["x-forwarded-proto"] ?? "http");
-  if (incoming.host)
-    headers["x-forwarded-host"] = String(incoming["x-forwarded-host"] ?? incoming.host);
+  headers["x-forwarded-proto"] = "http";
+  if (incoming.host) headers["x-forwarded-host"] = incoming.host;
+  else delete headers["x-forwarded-host"];
   return headers;
 }

@@ -7,6 +7,9 @@ import { createRoundRobin } from "./round-robin.js";
 
 export { SERVED_BY_HEADER } from "./forward.js";
 
+/** What `OPTIONS *` answers: the methods the proxy forwards. */
+const ALLOWED = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
 /** Methods that may be sent again when the first instance refused the connection. */
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
@@ -55,9 +58,14 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
     const hasBody =
       req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
     const send = (i: number) => forward(req, res, pools[i]!, upstreams[i]!, hasBody, servedBy[i]!);
-    let index = pickNext(isUp);
+    let index = method === "OPTIONS" && req.url === "*" ? -1 : pickNext(isUp);
     let outcome: ForwardOutcome = { kind: "failed", status: 503 };
-    if (index < 0) {
+    if (req.url === "*") {
+      // A question about the server as a whole: the proxy answers it, no instance is asked.
+      res.writeHead(method === "OPTIONS" ? 200 : 400, { allow: ALLOWED, "content-length": 0 });
+      res.end();
+      outcome = { kind: "answered", status: res.statusCode, setCookie: false };
+    } else if (index < 0) {
       sendError(
         res,
         503,
@@ -99,8 +107,22 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
     });
   });
   server.keepAliveTimeout = 10_000;
-  // A client that sends garbage gets a 400 from Node; the proxy itself must never go down.
-  server.on("clientError", (_error, socket) => socket.destroy());
+  // A request Node cannot parse (smuggling, a bad length, garbage) gets a 400, oversize headers
+  // a 431, as HAProxy or nginx answer them; then the connection closes. Never a silent reset.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    const [status, text] =
+      error.code === "HPE_HEADER_OVERFLOW"
+        ? ["431 Request Header Fields Too Large", "The request's headers are too large."]
+        : ["400 Bad Request", "The request is malformed."];
+    const body = `session-lab proxy: ${text}\n`;
+    socket.end(
+      `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -35,6 +35,15 @@ describe("upstreamRequestHeaders", () => {
     });
   });
 
+  it("replaces a client's X-Forwarded-Host and -Proto: the proxy knows them", () => {
+    const headers = upstreamRequestHeaders(
+      { host: "127.0.0.1:5000", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" },
+      "127.0.0.1",
+    );
+    expect(headers["x-forwarded-host"]).toBe("127.0.0.1:5000");
+    expect(headers["x-forwarded-proto"]).toBe("http");
+  });
+
   it("appends the client to an existing X-Forwarded-For chain", () => {
     expect(
       upstreamRequestHeaders({ "x-forwarded-for": "10.0.0.1" }, "127.0.0.1")["x-forwarded-for"],

@@ -45,6 +45,10 @@ describe("parseClusterOptions", () => {
     [{ timeout: "soon" }, '--timeout must be a number, not "soon".'],
     [{ cmd: "  " }, "--cmd is empty."],
     [{ cmd: "node app.js", solution: true }, "--cmd and --solution cannot be used together."],
+    [
+      { upstreamTimeout: "0.0001" },
+      "--upstream-timeout must be a number of seconds between 0.001 and 3600, not 0.0001.",
+    ],
   ])("rejects %o with one sentence", (raw, message) => {
     let error: unknown;
     try {
