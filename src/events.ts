@@ -57,8 +57,22 @@ export type LabEvent =
   | { type: "check:begin"; exercise: string; title: string; target: string; redis: string }
   | { type: "scenario"; result: ScenarioResult }
   | { type: "check:end"; report: CheckReport }
-  | { type: "backup:created"; dir: string; exercises: readonly string[] }
-  | { type: "exercise:restored"; exercise: string; from: string }
+  | {
+      type: "backup:created";
+      dir: string;
+      exercises: readonly string[];
+      /** Files too large to copy: moved into the backup, or left where they are. */
+      large: readonly { file: string; bytes: number; how: "moved" | "left" }[];
+      /** Older backups removed to keep the newest ones. */
+      pruned: number;
+    }
+  | {
+      type: "exercise:restored";
+      exercise: string;
+      from: string;
+      /** Where the files were written, when the exercise folder is a link to elsewhere. */
+      into?: string;
+    }
   | { type: "redis:cleaned"; removed: number | undefined; redis: string; prefix: string }
   | { type: "reset:cancelled" }
   | { type: "diff"; file: string; lines: readonly string[] }

@@ -78,9 +78,35 @@ function reportError(error: unknown): void {
     if (debug) process.stderr.write(`${error.stack}\n`);
     return;
   }
+  const fsProblem = fileSystemProblem(error);
+  if (fsProblem) {
+    process.stderr.write(`✘ ${fsProblem}\n  ${FS_HINT}\n`);
+    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+    return;
+  }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(
     `✘ session-lab failed unexpectedly: ${message}\n  Run again with DEBUG=session-lab for details, and report it if it persists.\n`,
   );
   if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+}
+
+const FS_CAUSES: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  EROFS: "the file system is read-only",
+  ENOTDIR: "a part of that path is a file, not a folder",
+  EISDIR: "it is a folder",
+  ENOSPC: "the disk is full",
+  EEXIST: "something is already there",
+};
+const FS_HINT =
+  "Check that you can write there (permissions, free space), or pass another workspace with --dir.";
+
+/** A file-system error as one sentence naming the path, or undefined for anything else. */
+export function fileSystemProblem(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException;
+  const cause = e?.code ? FS_CAUSES[e.code] : undefined;
+  if (!cause || !e.path) return undefined;
+  return `Could not ${e.syscall === "open" || e.syscall === "stat" ? "use" : "write"} ${e.path}: ${cause}.`;
 }

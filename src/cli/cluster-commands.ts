@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CheckOptions } from "../commands/check.js";
-import { VERDICT_OUTCOMES } from "../scenarios/report.js";
+import { LabError, UsageError } from "../errors.js";
+import { couldNotRunReport, VERDICT_OUTCOMES } from "../scenarios/report.js";
 import {
   parseClusterOptions,
   parseHttpUrl,
@@ -71,11 +72,21 @@ export function registerClusterCommands(
         exercise: string | undefined,
         raw: RawClusterOptions & { url?: string; json?: boolean },
       ) => {
-        const options = await labOptions(context, exercise, raw);
-        const { check } = await import("../commands/check.js");
-        const report = await check(options);
-        if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        setOutcome(VERDICT_OUTCOMES[report.verdict]);
+        try {
+          const options = await labOptions(context, exercise, raw);
+          const { check } = await import("../commands/check.js");
+          const report = await check(options);
+          if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          setOutcome(VERDICT_OUTCOMES[report.verdict]);
+        } catch (error) {
+          // In --json mode stdout always holds a document, whatever kept the check from running.
+          if (raw.json) {
+            const reason = error instanceof LabError ? error : { message: String(error) };
+            const report = couldNotRunReport(reason, undefined);
+            context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          }
+          throw error;
+        }
       },
     );
 
@@ -118,7 +129,12 @@ async function labOptions(
   exercise: string | undefined,
   raw: RawClusterOptions & { url?: string; json?: boolean },
 ): Promise<CheckOptions> {
-  // check and load run on free ports of their own: the proxy's port is start's.
+  if (raw.port !== undefined) {
+    throw new UsageError(
+      "check and load run their own instances on free ports, so --port does not apply to them.",
+      `To grade or load a running \`start\`, pass its address: --url http://127.0.0.1:${raw.port}.`,
+    );
+  }
   const { port: _port, ...choice } = parseClusterOptions(raw, context.cwd);
   const url = raw.url === undefined ? undefined : parseHttpUrl(raw.url);
   const emit = raw.json ? () => {} : await reporter(context, { quiet: true });

@@ -5,7 +5,7 @@ import { findExecutable } from "../cluster/command.js";
 import { instancePorts, isPortFree } from "../cluster/ports.js";
 import type { Emit } from "../events.js";
 import { HOW_TO_GET_REDIS } from "../redis/discover.js";
-import { redisAnswers } from "../redis/inspect.js";
+import { redisProblem } from "../redis/inspect.js";
 import { chooseRedisUrl, DEFAULT_REDIS_URL, maskRedisUrl } from "../redis/url.js";
 import { isDirectory, isWritable, nearestExisting } from "../workspace/fs.js";
 import { packageRoot } from "../workspace/paths.js";
@@ -113,7 +113,8 @@ async function versionOf(name: string): Promise<string> {
 async function checkRedis(options: DoctorOptions): Promise<DoctorCheck> {
   const chosen = chooseRedisUrl(options.redisUrl, options.env);
   const url = chosen?.url ?? options.env.SESSION_LAB_LOCAL_REDIS ?? DEFAULT_REDIS_URL;
-  if (await redisAnswers(url, 1000)) {
+  const problem = await redisProblem(url, 1000);
+  if (!problem) {
     return {
       name: "Redis",
       ok: true,
@@ -124,8 +125,8 @@ async function checkRedis(options: DoctorOptions): Promise<DoctorCheck> {
     return {
       name: "Redis",
       ok: false,
-      detail: `${maskRedisUrl(url)} (from ${chosen.source}) does not answer`,
-      hint: "Check that it runs, and the URL, user and password.",
+      detail: `${problem.message} (from ${chosen.source})`,
+      hint: problem.hint,
     };
   }
   const server = await findExecutable("redis-server", options.env.PATH ?? "", process.cwd());

@@ -1,4 +1,4 @@
-import { InterruptedError } from "../errors.js";
+import { InterruptedError, LabError } from "../errors.js";
 import { REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
 import { type LabOptions, openLab } from "../lab/setup.js";
 import type { LoadReport } from "../scenarios/report.js";
@@ -67,6 +67,26 @@ async function drive(options: LoadOptions, url: string, target: string): Promise
     users: options.users,
     ...stats,
   };
+  const sent = stats.requests + stats.errors;
+  // A run where most requests got no answer measured nothing: that is an error, not a result.
+  if (!options.signal.aborted && (stats.reads === 0 || stats.errors * 2 > sent)) {
+    throw new LoadFailedError(
+      `${stats.errors} of ${sent} requests failed${stats.firstError ? `: ${stats.firstError}` : ""}.`,
+      `Is ${target} running and answering? Try it with curl, or run \`session-lab check\` first.`,
+      report,
+    );
+  }
   options.emit({ type: "load:end", report });
   return report;
+}
+
+/** A load run that measured nothing: most of its requests got no answer. */
+export class LoadFailedError extends LabError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly report: LoadReport,
+  ) {
+    super(message, hint);
+  }
 }

@@ -1,20 +1,21 @@
+import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
 import { removeKeysWithPrefix } from "../redis/cleanup.js";
 import { findRedis } from "../redis/discover.js";
 import { chooseRedisUrl } from "../redis/url.js";
 import {
-  backupExercises,
+  backUpAndTell,
   exercisesInBackup,
   latestBackup,
   restoreFromBackup,
-  restoreStarter,
 } from "../workspace/backup.js";
 import { type Exercise, findExercise, listExercises } from "../workspace/catalogue.js";
+import { exerciseFolder, restoreStarter } from "../workspace/folder.js";
 import { isDirectory } from "../workspace/fs.js";
 import { resolveExercise } from "../workspace/progress.js";
-import { loadState, saveState, sessionPrefix, workspacePrefix } from "../workspace/state.js";
-import { displayPath } from "../workspace/workspace.js";
+import { loadState, saveState, sessionPrefix } from "../workspace/state.js";
+import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
 
 export interface ResetOptions {
   readonly exercise: string | undefined;
@@ -54,6 +55,8 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
       "Run `session-lab start` first, or point --dir at your workspace.",
     );
   }
+  // Names the folder that is not writable, before anything is changed.
+  await assertUsableWorkspace(options.dir, true);
   return options.undo ? undo(options) : resetToStarter(options, chosenRedis);
 }
 
@@ -74,19 +77,26 @@ async function resetToStarter(
     options.emit({ type: "reset:cancelled" });
     return { changed: false, restored: [] };
   }
-  const backup = await backUp(options, exercises);
+  await warnAboutLinks(options, exercises);
+  // The starter replaces everything, so large files are moved into the backup, not copied.
+  const backup = await backUpAndTell(options.dir, exercises, options.emit, { moveLarge: true });
   const state = await loadState(options.dir);
   for (const exercise of exercises) {
-    await restoreStarter(options.dir, exercise);
+    const folder = await restoreStarter(options.dir, exercise);
     state.exercises[exercise.id] = {};
-    options.emit({ type: "exercise:restored", exercise: exercise.id, from: "the starter" });
+    options.emit({
+      type: "exercise:restored",
+      exercise: exercise.id,
+      from: "the starter",
+      into: folder.linked ? folder.real : undefined,
+    });
   }
   await saveState(options.dir, state);
 
-  const prefix = options.all
-    ? workspacePrefix(state)
-    : sessionPrefix(state, exercises[0]?.id ?? "");
-  const keysRemoved = await cleanRedis(options, chosenRedis, prefix);
+  // Only the session keys of the exercises reset, exactly as documented: never all of the
+  // workspace's keys.
+  const prefixes = exercises.map((e) => sessionPrefix(state, e.id));
+  const keysRemoved = await cleanRedis(options, chosenRedis, prefixes);
   return { changed: true, backup: backup?.dir, restored: exercises.map((e) => e.id), keysRemoved };
 }
 
@@ -99,6 +109,12 @@ async function undo(options: ResetOptions): Promise<ResetResult> {
     );
   }
   const ids = await exercisesInBackup(newest);
+  if (ids.length === 0) {
+    throw new UsageError(
+      `The newest backup, ${displayPath(newest)}, holds no exercise files, so there is nothing to put back.`,
+      "Look in the older backups next to it, or run `session-lab reset` to start from the starter.",
+    );
+  }
   if (
     !(await confirmed(
       options,
@@ -109,29 +125,31 @@ async function undo(options: ResetOptions): Promise<ResetResult> {
     return { changed: false, restored: [] };
   }
   const exercises = await Promise.all(ids.map((id) => findExercise(id)));
+  await warnAboutLinks(options, exercises);
   // Undo is undoable too: what is there now goes into a backup of its own.
-  const backup = await backUp(options, exercises);
-  for (const id of ids) {
-    await restoreFromBackup(options.dir, newest, id);
+  const backup = await backUpAndTell(options.dir, exercises, options.emit, { moveLarge: true });
+  for (const exercise of exercises) {
+    const into = await restoreFromBackup(options.dir, exercise, newest);
     options.emit({
       type: "exercise:restored",
-      exercise: id,
+      exercise: exercise.id,
       from: `the backup ${displayPath(newest)}`,
+      into: into === join(options.dir, exercise.id) ? undefined : into,
     });
   }
   return { changed: true, backup: backup?.dir, restored: ids };
 }
 
-/** Backs up the attendee's files of these exercises, and says where. */
-async function backUp(options: ResetOptions, exercises: readonly Exercise[]) {
-  const backup = await backupExercises(options.dir, exercises);
-  if (backup)
+/** An exercise folder that is a link is written through: say so before anything changes. */
+async function warnAboutLinks(options: ResetOptions, exercises: readonly Exercise[]) {
+  for (const exercise of exercises) {
+    const folder = await exerciseFolder(options.dir, exercise);
+    if (!folder.linked) continue;
     options.emit({
-      type: "backup:created",
-      dir: displayPath(backup.dir),
-      exercises: backup.exercises,
+      type: "warning",
+      message: `${displayPath(folder.path)} is a link to ${folder.real}: the files there are backed up, then replaced (the link stays).`,
     });
-  return backup;
+  }
 }
 
 async function confirmed(options: ResetOptions, question: string): Promise<boolean> {
@@ -145,12 +163,13 @@ async function confirmed(options: ResetOptions, question: string): Promise<boole
   return options.confirm(question);
 }
 
-/** Removes the lab's keys under `prefix` from the Redis in reach; says so when there is none. */
+/** Removes the lab's keys under `prefixes` from the Redis in reach; says so when there is none. */
 async function cleanRedis(
   options: ResetOptions,
   chosen: ReturnType<typeof chooseRedisUrl>,
-  prefix: string,
+  prefixes: readonly string[],
 ): Promise<number | undefined> {
+  const prefix = prefixes.join(", ");
   const redis = await findRedis({ chosen, env: options.env, startPrivate: false }).catch(
     () => undefined,
   );
@@ -159,7 +178,8 @@ async function cleanRedis(
     return undefined;
   }
   try {
-    const removed = await removeKeysWithPrefix(redis.url, prefix);
+    let removed = 0;
+    for (const p of prefixes) removed += await removeKeysWithPrefix(redis.url, p);
     options.emit({ type: "redis:cleaned", removed, redis: redis.label, prefix });
     return removed;
   } finally {

@@ -1,5 +1,6 @@
 import type { Emit } from "../events.js";
-import { backupExercises } from "../workspace/backup.js";
+import { backUpAndTell } from "../workspace/backup.js";
+import { exerciseFolder } from "../workspace/folder.js";
 import { resolveExercise } from "../workspace/progress.js";
 import { applySolution, solutionChanges } from "../workspace/solution.js";
 import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
@@ -28,18 +29,19 @@ export async function solution(options: SolutionOptions): Promise<SolutionResult
   if (!options.apply) return { exercise: exercise.id, changed };
 
   await assertUsableWorkspace(options.dir, false);
-  const backup = await backupExercises(options.dir, [exercise]);
-  if (backup)
+  const folder = await exerciseFolder(options.dir, exercise);
+  if (folder.linked)
     options.emit({
-      type: "backup:created",
-      dir: displayPath(backup.dir),
-      exercises: backup.exercises,
+      type: "warning",
+      message: `${displayPath(folder.path)} is a link to ${folder.real}: the solution is written there, after a backup (the link stays).`,
     });
+  const backup = await backUpAndTell(options.dir, [exercise], options.emit);
   await applySolution(options.dir, exercise, changed);
   options.emit({
     type: "exercise:restored",
     exercise: exercise.id,
     from: "the reference solution",
+    into: folder.linked ? folder.real : undefined,
   });
   return { exercise: exercise.id, changed, backup: backup?.dir };
 }

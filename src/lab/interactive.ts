@@ -1,6 +1,7 @@
 import { AppStartError } from "../errors.js";
 import type { Emit } from "../events.js";
 import { nextHint } from "../workspace/hints.js";
+import { rememberUrl } from "../workspace/state.js";
 import { watchExercise } from "../workspace/watch.js";
 import { checkCluster } from "./check-cluster.js";
 import { CleanupStack } from "./cleanup-stack.js";
@@ -48,6 +49,7 @@ export async function runInteractive(
     await cluster.instances.start(stop.signal);
     if (stop.signal.aborted) return stoppedBy;
     cluster.setAvailable(true);
+    await rememberUrl(options.dir, cluster.proxy.url).catch(() => {});
     emit({
       type: "cluster:ready",
       proxyUrl: cluster.proxy.url,
@@ -94,7 +96,7 @@ export async function runInteractive(
         emit({ type: "cluster:restarting", reason: "key" });
         void restarts.run();
       } else if (action === "hint") {
-        nextHint(options.dir, exercise).then(
+        nextHint(options.dir, exercise, cluster.proxy.url).then(
           (hint) => emit({ type: "hint", exercise: exercise.id, ...hint }),
           () => {},
         );

@@ -1,7 +1,7 @@
 import { findFreePortRange } from "../cluster/ports.js";
 import { RedisUnavailableError } from "../errors.js";
 import { spawnGroup } from "../processes/spawn-group.js";
-import { redisAnswers } from "./inspect.js";
+import { redisAnswers, redisProblem } from "./inspect.js";
 import { DEFAULT_REDIS_URL, maskRedisUrl, type RedisChoice } from "./url.js";
 
 /** A Redis the lab uses: its URL, a line saying which one it is, and how to let go of it. */
@@ -37,10 +37,11 @@ export interface FindRedisOptions {
 export async function findRedis(options: FindRedisOptions): Promise<RedisInUse> {
   const { chosen, env } = options;
   if (chosen) {
-    if (!(await redisAnswers(chosen.url, 2000))) {
+    const problem = await redisProblem(chosen.url, 2000);
+    if (problem) {
       throw new RedisUnavailableError(
-        `The Redis named by ${chosen.source} (${maskRedisUrl(chosen.url)}) does not answer.`,
-        "Check that it runs and that the URL, user and password are right.",
+        `The Redis named by ${chosen.source}: ${problem.message}`,
+        problem.hint,
       );
     }
     return borrowed(chosen.url, chosen.source);

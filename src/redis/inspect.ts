@@ -16,30 +16,76 @@ export async function connectRedis(url: string, timeoutMs = 2000): Promise<Redis
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on("error", () => {});
+  // The first error event says why (ECONNREFUSED, a wrong password); connect() itself
+  // only says "Connection is closed.".
+  let why: string | undefined;
+  client.on("error", (error: Error) => {
+    why ??= error.message;
+  });
   try {
     await client.connect();
-    return client;
   } catch (error) {
     client.disconnect();
     throw new RedisUnavailableError(
-      `Redis at ${maskRedisUrl(url)} is unreachable (${(error as Error).message}).`,
+      `Redis at ${maskRedisUrl(url)} is unreachable (${why ?? (error as Error).message}).`,
       "Start Redis (redis-server, brew services start redis, or a container), or pass --redis-url with one that runs.",
       { cause: error },
     );
+  }
+  // ioredis reports a failed SELECT as an error event and carries on in database 0, where the
+  // sessions would then land unnoticed: select it again here, and stop when it does not exist.
+  const db = databaseOf(url);
+  if (db !== 0) {
+    try {
+      await client.select(db);
+    } catch (error) {
+      client.disconnect();
+      throw new RedisUnavailableError(
+        `Redis at ${maskRedisUrl(url)} has no database ${db} (${(error as Error).message}).`,
+        "Use a database the server has (0 to 15 unless its `databases` setting says otherwise), e.g. /0 at the end of the URL.",
+        { cause: error },
+      );
+    }
+  }
+  return client;
+}
+
+/** The logical database a Redis URL names (its path), 0 when none. */
+export function databaseOf(url: string): number {
+  try {
+    const db = Number(new URL(url).pathname.slice(1) || 0);
+    return Number.isInteger(db) && db >= 0 ? db : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Undefined when a Redis answers PING at `url` within the timeout; otherwise why not. */
+export async function redisProblem(
+  url: string,
+  timeoutMs = 1000,
+): Promise<RedisUnavailableError | undefined> {
+  try {
+    const client = await connectRedis(url, timeoutMs);
+    try {
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
+    return undefined;
+  } catch (error) {
+    return error instanceof RedisUnavailableError
+      ? error
+      : new RedisUnavailableError(
+          `Redis at ${maskRedisUrl(url)} does not answer PING (${(error as Error).message}).`,
+          "Check that it runs and that the URL, user and password are right.",
+        );
   }
 }
 
 /** True when a Redis answers PING at `url` within the timeout. */
 export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
-  try {
-    const client = await connectRedis(url, timeoutMs);
-    await client.ping();
-    client.disconnect();
-    return true;
-  } catch {
-    return false;
-  }
+  return (await redisProblem(url, timeoutMs)) === undefined;
 }
 
 /**

@@ -45,9 +45,11 @@ export function loadEndLines(event: Of<"load:end">, c: ChalkInstance): string[] 
   }
   lines.push("");
   lines.push(
-    r.lost > 0
-      ? `${c.red.bold("✘")} ${pct(r.lost, r.reads)} of the reads did not show the user's own value: the session was lost.`
-      : `${c.green.bold("✔")} Every read showed the user's own value: no session lost.`,
+    r.reads === 0
+      ? `${c.yellow.bold("⚠")} No read completed, so nothing was measured.`
+      : r.lost > 0
+        ? `${c.red.bold("✘")} ${pct(r.lost, r.reads)} of the reads did not show the user's own value: the session was lost.`
+        : `${c.green.bold("✔")} Every read showed the user's own value: no session lost.`,
   );
   return lines;
 }

@@ -3,7 +3,7 @@ import type { Emit, InstanceRef, LabEvent } from "../events.js";
 import { scenarioLines, verdictLines } from "./check-pretty.js";
 import { loadBeginLines, loadEndLines, loadProgressLine } from "./load-pretty.js";
 import { stripControl } from "./strip.js";
-import { diffText, doctorText, exerciseRows } from "./workspace-pretty.js";
+import { backupLines, diffText, doctorText, exerciseRows } from "./workspace-pretty.js";
 
 export interface PrettyOptions {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -149,10 +149,12 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         for (const line of verdictLines(event.report, c)) write(line);
         return;
       case "backup:created":
-        write(`${c.green("✔")} Backed up ${event.exercises.join(", ")} to ${event.dir}/`);
+        for (const line of backupLines(event, c)) write(line);
         return;
       case "exercise:restored":
-        write(`${c.green("✔")} Restored ${c.bold(event.exercise)} from ${event.from}`);
+        write(
+          `${c.green("✔")} Restored ${c.bold(event.exercise)} from ${event.from}${event.into ? ` into ${event.into} (the folder your link points to)` : ""}`,
+        );
         return;
       case "redis:cleaned":
         write(

@@ -3,6 +3,28 @@ import type { LabEvent } from "../events.js";
 
 type Of<T extends LabEvent["type"]> = Extract<LabEvent, { type: T }>;
 
+/** Where the backup went, what was too large to copy, and what was pruned. */
+export function backupLines(event: Of<"backup:created">, c: ChalkInstance): string[] {
+  const lines = [`${c.green("✔")} Backed up ${event.exercises.join(", ")} to ${event.dir}/`];
+  for (const f of event.large) {
+    const size = `${Math.round(f.bytes / (1024 * 1024))} MB`;
+    lines.push(
+      c.yellow(
+        f.how === "moved"
+          ? `  ${f.file} (${size}) was moved into the backup, not copied`
+          : `  ${f.file} (${size}) is too large to back up; it was left where it is, untouched`,
+      ),
+    );
+  }
+  if (event.pruned > 0)
+    lines.push(
+      c.gray(
+        `  Removed the ${event.pruned} oldest backup${event.pruned === 1 ? "" : "s"}: the newest 10 are kept.`,
+      ),
+    );
+  return lines;
+}
+
 /** A unified diff, coloured like git's. */
 export function diffText(event: Of<"diff">, c: ChalkInstance): string[] {
   return event.lines.map((line) => {

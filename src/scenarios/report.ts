@@ -86,6 +86,29 @@ export function buildCheckReport(facts: ReportFacts): CheckReport {
   };
 }
 
+/**
+ * The report of a check that could not run at all (a bad option, no Redis, an app that cannot
+ * be started): `check --json` prints it, so stdout is never empty.
+ */
+export function couldNotRunReport(
+  reason: { message: string; hint?: string },
+  exercise: { id: string; title: string } | undefined,
+): CheckReport & { hint?: string } {
+  return {
+    schema: CHECK_SCHEMA,
+    exercise: exercise ?? { id: "", title: "" },
+    verdict: "error",
+    exitCode: OUTCOME_EXIT_CODES["could-not-run"],
+    target: { kind: "cluster", url: "", redis: "", instances: [] },
+    scenarios: [],
+    advisories: [],
+    cause: reason.message,
+    ...(reason.hint ? { hint: reason.hint } : {}),
+    durationMs: 0,
+    finishedAt: new Date().toISOString(),
+  };
+}
+
 /** What `load --json` prints. */
 export interface LoadReport extends LoadStats {
   readonly schema: "session-lab/load@1";

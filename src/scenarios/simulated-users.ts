@@ -34,6 +34,8 @@ export interface InstanceLoad {
 }
 
 export interface LoadStats extends LoadProgress {
+  /** What went wrong with the first request that got no usable answer. */
+  readonly firstError?: string;
   readonly requestsPerSecond: number;
   readonly latencyMs: { readonly p50: number; readonly p99: number };
   readonly perInstance: readonly InstanceLoad[];
@@ -60,6 +62,7 @@ export async function runLoad(settings: LoadSettings): Promise<LoadStats> {
   let reads = 0;
   let lost = 0;
   let errors = 0;
+  let firstError: string | undefined;
   const snapshot = (): LoadProgress => ({
     elapsedMs: Math.round(performance.now() - began),
     requests,
@@ -98,9 +101,10 @@ export async function runLoad(settings: LoadSettings): Promise<LoadStats> {
           lost++;
           stats.lost++;
         }
-      } catch {
+      } catch (error) {
         if (settings.signal?.aborted) break;
         errors++;
+        firstError ??= (error as Error).message;
       }
     }
   };
@@ -117,6 +121,7 @@ export async function runLoad(settings: LoadSettings): Promise<LoadStats> {
   latencies.sort((a, b) => a - b);
   return {
     ...snapshot(),
+    ...(firstError === undefined ? {} : { firstError }),
     requestsPerSecond: Math.round((requests / elapsed) * 1000),
     latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
     perInstance: [...perPort]

@@ -1,47 +1,106 @@
-import { cp, mkdir, readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { cp, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import type { Emit } from "../events.js";
 import type { Exercise } from "./catalogue.js";
+import { emptyExerciseFolder, exerciseFolder } from "./folder.js";
 import { isDirectory } from "./fs.js";
 import { labDir } from "./paths.js";
-import { prepareExercise } from "./workspace.js";
+import { displayPath } from "./workspace.js";
+
+/** Backups kept per workspace; older ones are pruned (and the prune is reported). */
+export const MAX_BACKUPS = 10;
+/** Files larger than this are not copied into a backup (see `large` in the result). */
+export const LARGE_FILE_BYTES = 20 * 1024 * 1024;
 
 export function backupsDir(workspace: string): string {
   return join(labDir(workspace), "backups");
 }
 
+/** A large file a backup did not copy: moved into it (reset) or left where it is (apply). */
+export interface LargeFile {
+  readonly file: string;
+  readonly bytes: number;
+  readonly how: "moved" | "left";
+}
+
+export interface Backup {
+  readonly dir: string;
+  readonly exercises: string[];
+  readonly large: LargeFile[];
+  /** How many older backups were removed to keep the newest MAX_BACKUPS. */
+  readonly pruned: number;
+}
+
 /**
- * Copies the attendee's files of these exercises to `.session-lab/backups/<timestamp>/<id>/`
- * (session folders left out: they are the lab's data). Returns the backup folder, or
- * undefined when none of the exercises has files yet.
+ * Copies what the attendee sees of these exercises to `.session-lab/backups/<timestamp>/<id>/`:
+ * an exercise folder that is a link is followed; links inside it stay links (relative ones
+ * relative), and modes and timestamps are kept. Session folders are left out (the lab's
+ * data). Files over LARGE_FILE_BYTES are not copied: with `moveLarge` (the caller is about
+ * to remove them) they are moved into the backup, else left in place. Returns undefined when
+ * none of the exercises has files yet.
  */
 export async function backupExercises(
   workspace: string,
   exercises: readonly Exercise[],
-): Promise<{ dir: string; exercises: string[] } | undefined> {
+  options: { moveLarge?: boolean } = {},
+): Promise<Backup | undefined> {
   const present = [];
   for (const exercise of exercises) {
     if (await isDirectory(join(workspace, exercise.id))) present.push(exercise);
   }
   if (present.length === 0) return undefined;
   const dir = await freshBackupDir(workspace);
+  const large: LargeFile[] = [];
   for (const exercise of present) {
-    const from = join(workspace, exercise.id);
+    const from = (await exerciseFolder(workspace, exercise)).real;
     await cp(from, join(dir, exercise.id), {
       recursive: true,
-      filter: (source) => !exercise.sessionDirs.some((s) => source === join(from, s)),
+      verbatimSymlinks: true,
+      preserveTimestamps: true,
+      filter: async (source, destination) => {
+        if (exercise.sessionDirs.some((s) => source === join(from, s))) return false;
+        const info = await lstat(source);
+        if (!info.isFile() || info.size <= LARGE_FILE_BYTES) return true;
+        const file = join(exercise.id, relative(from, source));
+        if (options.moveLarge) {
+          await mkdir(dirname(destination), { recursive: true });
+          await moveFile(source, destination);
+        }
+        large.push({ file, bytes: info.size, how: options.moveLarge ? "moved" : "left" });
+        return false;
+      },
     });
   }
-  return { dir, exercises: present.map((e) => e.id) };
+  return {
+    dir,
+    exercises: present.map((e) => e.id),
+    large,
+    pruned: await pruneBackups(workspace, dir),
+  };
+}
+
+/** Backs up and says so: where, which large files were moved or left, how many old backups went. */
+export async function backUpAndTell(
+  workspace: string,
+  exercises: readonly Exercise[],
+  emit: Emit,
+  options: { moveLarge?: boolean } = {},
+): Promise<Backup | undefined> {
+  const backup = await backupExercises(workspace, exercises, options);
+  if (backup)
+    emit({
+      type: "backup:created",
+      dir: displayPath(backup.dir),
+      exercises: backup.exercises,
+      large: backup.large,
+      pruned: backup.pruned,
+    });
+  return backup;
 }
 
 /** The newest backup folder, or undefined when there is none. */
 export async function latestBackup(workspace: string): Promise<string | undefined> {
-  const names = await readdir(backupsDir(workspace)).catch(() => [] as string[]);
-  const newest = names
-    .filter((n) => /^\d{4}-\d\d-\d\dT/.test(n))
-    .sort()
-    .at(-1);
-  return newest === undefined ? undefined : join(backupsDir(workspace), newest);
+  return (await backupFolders(workspace)).at(-1);
 }
 
 /** The exercise ids a backup folder holds. */
@@ -50,21 +109,48 @@ export async function exercisesInBackup(backup: string): Promise<string[]> {
   return entries.filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
-/** Replaces the workspace copy of an exercise with the one in `backup`, byte for byte. */
+/**
+ * Puts an exercise back as it is in `backup`, byte for byte. When the exercise folder is a
+ * link, its target is emptied and refilled (the link stays); returns where it wrote.
+ */
 export async function restoreFromBackup(
   workspace: string,
+  exercise: Exercise,
   backup: string,
-  id: string,
-): Promise<void> {
-  const target = join(workspace, id);
-  await rm(target, { recursive: true, force: true });
-  await cp(join(backup, id), target, { recursive: true });
+): Promise<string> {
+  const folder = await emptyExerciseFolder(workspace, exercise);
+  await cp(join(backup, exercise.id), folder.real, {
+    recursive: true,
+    verbatimSymlinks: true,
+    preserveTimestamps: true,
+  });
+  return folder.real;
 }
 
-/** Replaces the workspace copy of an exercise (and its session folders) with the starter. */
-export async function restoreStarter(workspace: string, exercise: Exercise): Promise<void> {
-  await rm(join(workspace, exercise.id), { recursive: true, force: true });
-  await prepareExercise(workspace, exercise, () => {});
+async function backupFolders(workspace: string): Promise<string[]> {
+  const names = await readdir(backupsDir(workspace)).catch(() => [] as string[]);
+  return names
+    .filter((n) => /^\d{4}-\d\d-\d\dT/.test(n))
+    .sort()
+    .map((n) => join(backupsDir(workspace), n));
+}
+
+async function pruneBackups(workspace: string, keep: string): Promise<number> {
+  const folders = (await backupFolders(workspace)).filter((f) => f !== keep);
+  const old = folders.slice(0, Math.max(0, folders.length - (MAX_BACKUPS - 1)));
+  for (const folder of old) await rm(folder, { recursive: true, force: true });
+  return old.length;
+}
+
+async function moveFile(source: string, destination: string): Promise<void> {
+  try {
+    await rename(source, destination);
+  } catch (error) {
+    // Another filesystem (a linked exercise folder elsewhere): copy, then remove.
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    await cp(source, destination, { preserveTimestamps: true });
+    await rm(source);
+  }
 }
 
 async function freshBackupDir(workspace: string): Promise<string> {

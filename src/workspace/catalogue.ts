@@ -43,8 +43,9 @@ async function loadExercise(id: string): Promise<Exercise> {
 }
 
 /**
- * Finds an exercise by id, by its number ("1", "01") or by a unique prefix. Without a name,
- * the first exercise.
+ * Finds an exercise by its id, by its number ("1", "01": the digits before the first dash)
+ * or by a prefix of its id longer than that number ("01-sh"), as long as only one matches.
+ * "0" matches nothing. Without a name, the first exercise.
  */
 export async function findExercise(name: string | undefined): Promise<Exercise> {
   const all = await listExercises();
@@ -54,18 +55,20 @@ export async function findExercise(name: string | undefined): Promise<Exercise> 
     return first;
   }
   const wanted = name.trim().toLowerCase();
-  const matches = all.filter(
-    (e) =>
-      e.id === wanted ||
-      e.id.startsWith(wanted) ||
-      (/^\d+$/.test(wanted) && Number(e.id.split("-")[0]) === Number(wanted)),
-  );
+  const exact = all.find((e) => e.id === wanted);
+  if (exact) return exact;
+  const matches = all.filter((e) => {
+    const number = e.id.split("-")[0] ?? "";
+    if (/^\d+$/.test(wanted)) return /^\d+$/.test(number) && Number(number) === Number(wanted);
+    return e.id.startsWith(wanted) && wanted.length > number.length;
+  });
   const [only] = matches;
-  if (matches.length !== 1 || !only) {
-    throw new UsageError(
-      `There is no exercise called "${name}".`,
-      `Choose one of: ${all.map((e) => e.id).join(", ")} (run \`session-lab list\` to see them).`,
-    );
-  }
-  return only;
+  if (matches.length === 1 && only) return only;
+  const choices = (matches.length > 1 ? matches : all).map((e) => e.id).join(", ");
+  throw new UsageError(
+    matches.length > 1
+      ? `"${name}" could mean ${choices}.`
+      : `There is no exercise called "${name}".`,
+    `Choose one of: ${choices} (run \`session-lab list\` to see them).`,
+  );
 }

@@ -17,6 +17,8 @@ export interface WorkspaceState {
   /** Cookie-signing secret shared by every instance of this workspace. */
   secret: string;
   exercises: Record<string, ExerciseProgress>;
+  /** Where the last `start` of this workspace served the exercise, for the hints. */
+  lastUrl?: string;
 }
 
 function statePath(workspace: string): string {
@@ -70,6 +72,14 @@ export function workspacePrefix(state: WorkspaceState): string {
 /** The Redis key prefix the lab hands to every instance of this workspace and exercise. */
 export function sessionPrefix(state: WorkspaceState, exerciseId: string): string {
   return `${workspacePrefix(state)}${exerciseId}:`;
+}
+
+/** Remembers where a `start` serves the exercise, so that `hint` can name its address. */
+export async function rememberUrl(workspace: string, url: string): Promise<void> {
+  const state = await loadState(workspace);
+  if (state.lastUrl === url) return;
+  state.lastUrl = url;
+  await saveState(workspace, state);
 }
 
 /** Remembers the verdict of the latest check of an exercise, for `list`. */

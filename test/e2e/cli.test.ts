@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -201,8 +202,9 @@ describe("session-lab helpers (built CLI)", () => {
     expect(done.output).toContain("✔ Restored 01-shared-sessions from the starter");
   });
 
-  it("hint shows one more hint each time", async () => {
+  it("hint shows one more hint each time, remembered in the workspace", async () => {
     await using dir = await tempDir();
+    await mkdir(join(dir.path, "workshop"));
     const first = await runCli(["hint"], { cwd: dir.path }).exited;
     const second = await runCli(["hint", "01"], { cwd: dir.path }).exited;
     expect(first.output).toContain("Hint 1/4 for 01-shared-sessions");
@@ -245,7 +247,7 @@ describe("bad input is met with one sentence, exit 2 and nothing started", () =>
     ],
     [
       ["start", "--upstream-timeout", "0"],
-      "--upstream-timeout must be a number of seconds between 0 and 3600, not 0.",
+      "--upstream-timeout must be a number of seconds between 0.001 and 3600, not 0.",
     ],
     [["start", "-n", "40"], "--instances must be between 1 and 32, not 40."],
     [["start", "--port", "70000"], "--port must be between 1 and 65535, not 70000."],

@@ -66,7 +66,7 @@ describe("finding a Redis", () => {
       env: process.env,
     }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
-      /^The Redis named by --redis-url \(redis:\/\/ada:\*\*\*@127\.0\.0\.1:\d+\) does not answer\.$/,
+      /^The Redis named by --redis-url: Redis at redis:\/\/ada:\*\*\*@127\.0\.0\.1:\d+ is unreachable \(.*ECONNREFUSED.*\)\.$/,
     );
     expect((error as Error).message).not.toContain("s3cret");
   });

@@ -268,6 +268,8 @@ describe("start", () => {
       lab.act("hint");
       const second = await lab.waitFor("hint", (e) => e.number === 2);
       expect(first.number).toBe(1);
+      // The hint names the address this lab really serves, not the default :5000.
+      expect(first.text).toContain(`${lab.proxyUrl}session/set/hello`);
       expect(second.text).not.toBe(first.text);
       expect(second.total).toBeGreaterThanOrEqual(3);
     } finally {

@@ -158,14 +158,14 @@ describe("reset", () => {
     expect(await readFile(entry, "utf8")).toBe(edited);
   });
 
-  it("--all resets every exercise and removes every key of the workspace, nothing else", async () => {
+  it("--all resets every exercise and removes the session keys of each, nothing else", async () => {
     await using dir = await tempDir();
     const { entry } = await editedWorkspace(dir.path);
     const state = await loadState(dir.path);
     const redis = await connectRedis(inject("redisUrl"));
     try {
       const other = `session-lab:someone-else-${randomBytes(3).toString("hex")}:x`;
-      await redis.mset(`session-lab:${state.workspaceId}:any-exercise:k`, "v", other, "v");
+      await redis.mset(`${sessionPrefix(state, exercise.id)}k`, "v", other, "v");
       const { result } = await resetWith(dir.path, { all: true });
       expect(result.restored).toEqual((await listExercises()).map((e) => e.id));
       expect(result.keysRemoved).toBe(1);

@@ -9,6 +9,10 @@ describe("exercise catalogue", () => {
     }
   });
 
+  it.each(["0", "0-", "00", "99", "shared"])("finds no exercise called %j", async (name) => {
+    await expect(findExercise(name)).rejects.toThrow(UsageError);
+  });
+
   it("names the exercises there are when asked for one that is not", async () => {
     await expect(findExercise("99")).rejects.toThrow(UsageError);
     await expect(findExercise("nope")).rejects.toThrow('There is no exercise called "nope".');
