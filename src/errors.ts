@@ -41,6 +41,28 @@ export class AppStartError extends LabError {
   }
 }
 
+/**
+ * An instance's app runs in the background (daemonized: setsid, a double fork, `nohup … &`,
+ * `pm2 start`), outside the process group the lab started, so the lab can neither restart
+ * nor stop it. Names what holds the port.
+ */
+export class DaemonizedAppError extends AppStartError {
+  constructor(
+    instance: { index: number; port: number },
+    readonly holder: { pid: number; command: string } | undefined,
+    lastLines: readonly string[],
+  ) {
+    super(
+      `Instance ${instance.index} on :${instance.port} runs its app in the background (daemonized)${
+        holder ? `: pid ${holder.pid} (${holder.command}) holds the port` : ""
+      }, outside the lab's process group, so the lab can neither restart nor stop it.`,
+      "Run the app in the foreground: `node app.js`, `pm2-runtime app.js` instead of `pm2 start`, `docker run` without -d, no `&`, `nohup` or `setsid`.",
+      instance,
+      lastLines,
+    );
+  }
+}
+
 /** No Redis could be reached or started. */
 export class RedisUnavailableError extends LabError {}
 

@@ -18,7 +18,13 @@ export type LabEvent =
   | { type: "redis"; url: string; source: string }
   | { type: "redis:missing"; message: string; hint: string }
   | { type: "warning"; message: string }
-  | { type: "leftover:stopped"; pid: number; command: string }
+  | {
+      type: "leftover:stopped";
+      pid: number;
+      command: string;
+      /** A group a killed run left, or an app that had left its group (daemonized). */
+      reason: "killed-run" | "escaped";
+    }
   | { type: "instance:starting"; instance: InstanceRef }
   | { type: "instance:log"; instance: InstanceRef; stream: "stdout" | "stderr"; line: string }
   | { type: "instance:ready"; instance: InstanceRef; ms: number }

@@ -10,6 +10,12 @@ const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
   SIGTERM: 143,
 };
 
+/**
+ * How long the cleanup after a signal may take before the lab kills what it started and exits:
+ * an instance gets 3 s to stop after SIGTERM, then SIGKILL.
+ */
+const STOP_DEADLINE_MS = 4500;
+
 /** How a run ended, as main saw it. */
 export type Ending =
   | { readonly outcome: Outcome; readonly signal?: NodeJS.Signals }
@@ -35,11 +41,22 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (received) {
+      // A second signal: everything the lab started goes now, and so does the lab.
       killAllNow();
-      return;
+      process.exit(exitCodeFor({ outcome: "could-not-run", signal: received }));
     }
     received = signal;
+    // As docker compose does: say what is happening and how to hurry it.
+    process.stderr.write(`\nStopping (${signal})… press Ctrl-C again to stop at once.\n`);
     controller.abort();
+    // Whatever the command was waiting for, the lab is gone within a few seconds of the signal.
+    setTimeout(() => {
+      process.stderr.write(
+        `✘ Stopping took longer than ${STOP_DEADLINE_MS / 1000} s; killed everything the lab started.\n`,
+      );
+      killAllNow();
+      process.exit(exitCodeFor({ outcome: "could-not-run", signal }));
+    }, STOP_DEADLINE_MS).unref();
   };
   const signals = Object.keys(SIGNAL_EXIT_CODES) as NodeJS.Signals[];
   for (const s of signals) process.on(s, onSignal);

@@ -1,10 +1,12 @@
-import { AppStartError } from "../errors.js";
+import { AppStartError, DaemonizedAppError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
+import { carriesMarker, type MarkedProcess, RUN_MARKER } from "../processes/marker.js";
+import { portOwner } from "../processes/port-owner.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { diagnoseStartFailure } from "./diagnose.js";
 import { forEachLine, LastLines } from "./lines.js";
 import type { OutputGate } from "./output-gate.js";
-import { waitUntilAnswering } from "./readiness.js";
+import { answersHttp, waitUntilAnswering } from "./readiness.js";
 
 /** How to run one instance of the app. */
 export interface AppCommand {
@@ -96,6 +98,11 @@ export class Instance {
       signal,
     });
     if (ready) {
+      const escaped = await this.#escapedHolder(child);
+      if (escaped) {
+        await this.stop();
+        throw new DaemonizedAppError(ref, escaped, this.log.lines);
+      }
       this.#ready = true;
       emit({ type: "instance:ready", instance: ref, ms: Math.round(performance.now() - began) });
       return;
@@ -104,6 +111,12 @@ export class Instance {
     if (stillRunning) await this.stop();
     if (signal?.aborted) return;
     const result = await ended;
+    // The command ended but left the app running in the background, in its group (killed
+    // with it just now) or outside it (still answering).
+    if (!stillRunning && (result.leftRunning || (await answersSoon(host, ref.port, result.code)))) {
+      const holder = await portOwner(ref.port).catch(() => undefined);
+      throw new DaemonizedAppError(ref, holder, this.log.lines);
+    }
     const { message, hint } = diagnoseStartFailure({
       instance: ref,
       kind: stillRunning ? "timeout" : "exited",
@@ -115,6 +128,18 @@ export class Instance {
     throw new AppStartError(message, hint, ref, this.log.lines);
   }
 
+  /**
+   * The process that answers on the instance's port when it is this run's app (it carries
+   * the run's marker) but outside the group the lab started: the app daemonized. Linux only.
+   */
+  async #escapedHolder(child: SpawnedGroup): Promise<MarkedProcess | undefined> {
+    const runId = this.options.env[RUN_MARKER];
+    if (process.platform !== "linux" || child.pgid === undefined || !runId) return undefined;
+    const owner = await portOwner(this.ref.port, [child.pgid]).catch(() => undefined);
+    if (!owner || owner.pgid === child.pgid) return undefined;
+    return (await carriesMarker(owner.pid, runId)) ? owner : undefined;
+  }
+
   /** SIGTERM to the whole group, SIGKILL after the grace period; resolves when it is gone. */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     const child = this.#child;
@@ -123,5 +148,22 @@ export class Instance {
     if ((await child.stop(graceMs)) === "killed")
       this.options.emit({ type: "instance:killed", instance: this.ref, graceMs });
     await this.#exited;
+  }
+}
+
+/** How long a command that exited 0 before answering is given to turn out to be a daemon. */
+const DAEMON_GRACE_MS = 2000;
+
+/**
+ * Whether the instance's port answers although its command has exited: at once after a
+ * crash (nothing should be there), and for a while after a clean exit 0, which is how a
+ * command that starts the app in the background ends, before the app listens.
+ */
+async function answersSoon(host: string, port: number, code: number | null): Promise<boolean> {
+  const deadline = Date.now() + (code === 0 ? DAEMON_GRACE_MS : 0);
+  for (;;) {
+    if (await answersHttp(host, port, 500)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

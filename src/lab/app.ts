@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AppCommand } from "../cluster/instance.js";
 import type { Emit } from "../events.js";
+import { RUN_MARKER } from "../processes/marker.js";
 import type { RedisInUse } from "../redis/discover.js";
 import { DEFAULT_REDIS_URL } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
@@ -23,6 +24,8 @@ export interface AppChoice {
   readonly emit: Emit;
   /** Appended to the workspace's session prefix, to keep a throwaway run's keys apart. */
   readonly prefixSuffix?: string;
+  /** The run marker (see processes/marker.ts) every instance inherits. */
+  readonly runId: string;
 }
 
 export interface PreparedApp {
@@ -46,6 +49,7 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
     REDIS_URL: redis?.url ?? DEFAULT_REDIS_URL,
     SESSION_SECRET: state.secret,
     SESSION_PREFIX: sessionPrefix(state, exercise.id) + (choice.prefixSuffix ?? ""),
+    [RUN_MARKER]: choice.runId,
   };
 
   let command: AppCommand;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Cluster } from "../cluster/cluster.js";
 import { instancePorts } from "../cluster/ports.js";
 import type { Emit, InstanceRef } from "../events.js";
+import { stopMarked } from "../processes/marker.js";
 import { type LabProxy, startProxy } from "../proxy/proxy.js";
 import { removeKeysWithPrefix } from "../redis/cleanup.js";
 import type { RedisInUse } from "../redis/discover.js";
@@ -30,12 +31,17 @@ export interface LabCluster {
  */
 export async function openCluster(
   options: LabOptions,
-  exercise: Exercise,
-  redis: RedisInUse | undefined,
-  proxyPort: number,
-  emit: Emit,
-  cleanup: CleanupStack,
+  context: {
+    readonly exercise: Exercise;
+    readonly redis: RedisInUse | undefined;
+    readonly proxyPort: number;
+    /** The run marker every instance (and whatever it starts) carries. */
+    readonly runId: string;
+    readonly emit: Emit;
+    readonly cleanup: CleanupStack;
+  },
 ): Promise<LabCluster> {
+  const { exercise, redis, proxyPort, runId, emit, cleanup } = context;
   const attended = options.port !== undefined;
   const ports = instancePorts(proxyPort, options.instances);
   const upstreams = ports.map((port, i) => ({ index: i + 1, port }));
@@ -49,6 +55,7 @@ export async function openCluster(
       emit,
       // A private run's sessions are throwaway: under a prefix of their own, removed at close.
       prefixSuffix: attended ? undefined : `run-${randomBytes(3).toString("hex")}:`,
+      runId,
     }),
     startProxy({
       host: options.host,
@@ -72,6 +79,9 @@ export async function openCluster(
   });
   cleanup.defer(async () => {
     await Promise.all([instances.close(), proxy.close()]);
+    // What the apps started outside their process groups (daemons) carries the run's marker.
+    for (const p of await stopMarked(runId))
+      emit({ type: "leftover:stopped", pid: p.pid, command: p.command, reason: "escaped" });
     if (attended) return;
     // These instances ran on throwaway ports under a throwaway prefix: their data is no one's.
     const prefix = app.env.SESSION_PREFIX;

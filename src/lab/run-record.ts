@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { stopMarked } from "../processes/marker.js";
 import { groupAlive, processStartTime } from "../processes/process-info.js";
 import { setGroupRecorder, signalGroup } from "../processes/registry.js";
 import { labDir } from "../workspace/paths.js";
@@ -12,8 +13,10 @@ interface RecordedProcess {
   readonly command: string;
 }
 
-/** What one running lab has started, in `.session-lab/runs/<pid>-<id>.json`. */
+/** What one running lab has started, in `.session-lab/runs/<runId>.json`. */
 interface RunRecord {
+  /** The value of the run marker every process of the run carries in its environment. */
+  readonly runId?: string;
   readonly labPid: number;
   readonly labStart: string;
   processes: RecordedProcess[];
@@ -28,14 +31,17 @@ function runsDir(workspace: string): string {
  * one is killed (SIGKILL gives it no chance to clean up). `close()` removes the record.
  */
 export async function startRunRecord(workspace: string): Promise<{
+  readonly runId: string;
   add(pgid: number, command: string): Promise<void>;
   remove(pgid: number): Promise<void>;
   close(): Promise<void>;
 }> {
   const dir = runsDir(workspace);
   await mkdir(dir, { recursive: true });
-  const file = join(dir, `${process.pid}-${randomBytes(3).toString("hex")}.json`);
+  const runId = `${process.pid}-${randomBytes(3).toString("hex")}`;
+  const file = join(dir, `${runId}.json`);
   const record: RunRecord = {
+    runId,
     labPid: process.pid,
     labStart: (await processStartTime(process.pid)) ?? "",
     processes: [],
@@ -52,6 +58,7 @@ export async function startRunRecord(workspace: string): Promise<{
   };
   await save();
   return {
+    runId,
     async add(pgid, command) {
       const start = await processStartTime(pgid);
       if (start === undefined) return;
@@ -74,10 +81,8 @@ export async function startRunRecord(workspace: string): Promise<{
  * process is still the one they started (never a reused pid), and stops it. A record whose
  * lab is still alive (a `start` running in another terminal) is left alone.
  */
-export async function stopLeftovers(
-  workspace: string,
-): Promise<{ pid: number; command: string }[]> {
-  const stopped: { pid: number; command: string }[] = [];
+export async function stopLeftovers(workspace: string): Promise<Leftover[]> {
+  const stopped: Leftover[] = [];
   const dir = runsDir(workspace);
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names.filter((n) => n.endsWith(".json"))) {
@@ -93,7 +98,12 @@ export async function stopLeftovers(
     for (const p of record.processes) {
       if ((await processStartTime(p.pgid)) !== p.start) continue;
       signalGroup(p.pgid, "SIGKILL");
-      stopped.push({ pid: p.pgid, command: p.command });
+      stopped.push({ pid: p.pgid, command: p.command, reason: "killed-run" });
+    }
+    // And what its apps started outside their groups (daemons), by the run's marker.
+    if (record.runId) {
+      for (const p of await stopMarked(record.runId, 0))
+        stopped.push({ pid: p.pid, command: p.command, reason: "escaped" });
     }
     // Their ports are free only once every process of their groups is gone (a shell's child
     // included): wait for that, briefly, rather than race it.
@@ -114,13 +124,23 @@ export async function stopLeftovers(
  */
 export async function beginRun(
   workspace: string,
-  onLeftover: (leftover: { pid: number; command: string }) => void,
-): Promise<() => Promise<void>> {
+  onLeftover: (leftover: Leftover) => void,
+): Promise<{ runId: string; close: () => Promise<void> }> {
   for (const leftover of await stopLeftovers(workspace)) onLeftover(leftover);
   const record = await startRunRecord(workspace);
   setGroupRecorder(record);
-  return async () => {
-    setGroupRecorder(undefined);
-    await record.close();
+  return {
+    runId: record.runId,
+    close: async () => {
+      setGroupRecorder(undefined);
+      await record.close();
+    },
   };
+}
+
+/** A process an earlier run left: a group of a killed run, or a daemon that escaped one. */
+export interface Leftover {
+  readonly pid: number;
+  readonly command: string;
+  readonly reason: "killed-run" | "escaped";
 }

@@ -91,7 +91,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
     const record = owned
       ? beginRun(options.dir, (l) => emit({ type: "leftover:stopped", ...l }))
       : Promise.resolve(undefined);
-    const [endRecord, redis, proxyPort] = await settleAll(cleanup, [
+    const [run, redis, proxyPort] = await settleAll(cleanup, [
       record,
       findLabRedis(options, chosen, owned, emit),
       // A fixed port may be held by what a killed run left: it is checked once that is gone.
@@ -101,13 +101,20 @@ export async function openLab(options: LabOptions): Promise<Lab> {
           ? record.then(() => claimPorts(options.port as number, options))
           : findFreePortRange(options.instances + 1, options.host).then(([p]) => p as number),
     ]);
-    if (endRecord) cleanup.defer(endRecord);
+    if (run) cleanup.defer(() => run.close());
     if (redis) cleanup.defer(() => redis.close());
     const redisLabel = redis ? `${redis.label} (${redis.source})` : "none found";
     const cluster =
       proxyPort === undefined
         ? undefined
-        : await openCluster(options, exercise, redis, proxyPort, emit, cleanup);
+        : await openCluster(options, {
+            exercise,
+            redis,
+            proxyPort,
+            runId: run?.runId ?? "",
+            emit,
+            cleanup,
+          });
     return { exercise, redis, redisLabel, cluster, close: () => cleanup.run() };
   } catch (error) {
     await cleanup.run().catch(() => {});

@@ -22,6 +22,8 @@ export interface GroupCommand {
 export interface GroupExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** Whether the leader left processes of its group running (`nohup … &`, a shell's child). */
+  readonly leftRunning: boolean;
 }
 
 /** A child process leading a process group of its own, registered until it is gone. */
@@ -59,9 +61,12 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
   if (pgid !== undefined) trackGroup(pgid, command.description);
   let stopping = false;
   const exited = new Promise<GroupExit>((resolve) => {
-    child.once("error", () => resolve({ code: null, signal: null }));
+    child.once("error", () => resolve({ code: null, signal: null, leftRunning: false }));
     child.once("exit", (code, signal) => {
-      void outputEnded([child.stdout, child.stderr]).then(() => resolve({ code, signal }));
+      const leftRunning = pgid !== undefined && !stopping && signalGroup(pgid, 0);
+      void outputEnded([child.stdout, child.stderr]).then(() =>
+        resolve({ code, signal, leftRunning }),
+      );
     });
   }).then((exit) => {
     if (pgid !== undefined && !stopping) {
@@ -107,7 +112,11 @@ function outputEnded(streams: readonly (Readable | null)[]): Promise<void> {
   const open = streams.filter((s): s is Readable => s !== null && !s.readableEnded);
   if (open.length === 0) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, OUTPUT_GRACE_MS);
+    // Whatever still holds the pipes (a daemon that escaped) must not keep the lab alive.
+    const timer = setTimeout(() => {
+      for (const s of open) s.destroy();
+      resolve();
+    }, OUTPUT_GRACE_MS);
     let left = open.length;
     for (const s of open) {
       s.once("close", () => {

@@ -12,6 +12,8 @@ export async function connectRedis(url: string, timeoutMs = 2000): Promise<Redis
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
+    // A Redis that stops answering (paused, a network gone) must not hang the lab.
+    commandTimeout: Math.max(timeoutMs, 3000),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,

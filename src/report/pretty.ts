@@ -48,7 +48,9 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "leftover:stopped":
         write(
           c.yellow(
-            `⚠ Stopped pid ${event.pid} (${event.command}), left running by an earlier run that was killed.`,
+            event.reason === "escaped"
+              ? `⚠ Stopped pid ${event.pid} (${event.command}): an app of the lab's that had left its process group (daemonized).`
+              : `⚠ Stopped pid ${event.pid} (${event.command}), left running by an earlier run that was killed.`,
           ),
         );
         return;

@@ -55,7 +55,7 @@ export async function runScenarios(
     },
     reads: 2 * Math.max(instances.length, target.expectedInstances),
     client: (name) =>
-      new ScenarioClient(name, target.proxyUrl, dispatcher, target.requestTimeoutMs),
+      new ScenarioClient(name, target.proxyUrl, dispatcher, target.requestTimeoutMs, target.signal),
     token: () => `sl-${randomBytes(5).toString("hex")}`,
     restart: target.restart,
     findInRedis: target.redisUrl
