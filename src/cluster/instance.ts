@@ -1,6 +1,6 @@
 import { AppStartError, DaemonizedAppError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
-import { carriesMarker, type MarkedProcess, RUN_MARKER } from "../processes/marker.js";
+import { findEscaped, type MarkedProcess, RUN_MARKER } from "../processes/marker.js";
 import { portOwner } from "../processes/port-owner.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { diagnoseStartFailure } from "./diagnose.js";
@@ -135,9 +135,14 @@ export class Instance {
   async #escapedHolder(child: SpawnedGroup): Promise<MarkedProcess | undefined> {
     const runId = this.options.env[RUN_MARKER];
     if (process.platform !== "linux" || child.pgid === undefined || !runId) return undefined;
-    const owner = await portOwner(this.ref.port, [child.pgid]).catch(() => undefined);
-    if (!owner || owner.pgid === child.pgid) return undefined;
-    return (await carriesMarker(owner.pid, runId)) ? owner : undefined;
+    // Cheap first: only when some process of this run left its group is the port looked up.
+    const escaped = await findEscaped(runId).catch(() => []);
+    if (escaped.length === 0) return undefined;
+    const owner = await portOwner(
+      this.ref.port,
+      escaped.map((p) => p.pid),
+    ).catch(() => undefined);
+    return owner && escaped.some((p) => p.pid === owner.pid) ? owner : undefined;
   }
 
   /** SIGTERM to the whole group, SIGKILL after the grace period; resolves when it is gone. */

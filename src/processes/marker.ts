@@ -10,6 +10,7 @@ export const RUN_MARKER = "SESSION_LAB_RUN";
 
 export interface MarkedProcess {
   readonly pid: number;
+  readonly ppid: number;
   readonly pgid: number;
   readonly command: string;
 }
@@ -35,10 +36,19 @@ export async function findMarked(runId: string): Promise<MarkedProcess[]> {
   return found;
 }
 
-/** Whether a process carries this run's marker in its environment. */
-export async function carriesMarker(pid: number, runId: string): Promise<boolean> {
-  const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
-  return environ.split("\0").includes(`${RUN_MARKER}=${runId}`);
+/**
+ * This run's processes that left the groups the lab started: those whose group leader is not
+ * a child of the lab (a group the lab started is led by the process the lab spawned).
+ */
+export async function findEscaped(runId: string): Promise<MarkedProcess[]> {
+  const marked = await findMarked(runId);
+  const leaders = new Map(marked.map((p) => [p.pid, p]));
+  const escaped: MarkedProcess[] = [];
+  for (const p of marked) {
+    const leader = leaders.get(p.pgid) ?? (await describeProcess(p.pgid));
+    if (leader?.ppid !== process.pid) escaped.push(p);
+  }
+  return escaped;
 }
 
 /** A live process's group and command line, from /proc; undefined when it is gone or a zombie. */
@@ -51,7 +61,7 @@ export async function describeProcess(pid: number): Promise<MarkedProcess | unde
     const command =
       cmdline.split("\0").filter(Boolean).join(" ") ||
       stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    return { pid, pgid: Number(fields[2]), command };
+    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), command };
   } catch {
     return undefined;
   }
