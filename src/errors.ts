@@ -29,13 +29,19 @@ export class PortInUseError extends LabError {
   }
 }
 
-/** An instance did not come up: which one, on which port, and the end of its log. */
+/** An instance did not come up: which one, on which port, why, and the end of its log. */
 export class AppStartError extends LabError {
   constructor(
     message: string,
     hint: string,
     readonly instance: { index: number; port: number },
     readonly lastLines: readonly string[],
+    /** A cause id (see CAUSE_IDS in scenarios/types.ts). */
+    readonly causeId:
+      | "app-did-not-start"
+      | "never-listened"
+      | "ignores-app-port"
+      | "daemonized" = "app-did-not-start",
   ) {
     super(message, hint);
   }
@@ -59,6 +65,7 @@ export class DaemonizedAppError extends AppStartError {
       "Run the app in the foreground: `node app.js`, `pm2-runtime app.js` instead of `pm2 start`, `docker run` without -d, no `&`, `nohup` or `setsid`.",
       instance,
       lastLines,
+      "daemonized",
     );
   }
 }

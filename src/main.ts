@@ -1,7 +1,8 @@
 import { runCli } from "./cli/program.js";
 import { LabError } from "./errors.js";
 import { OUTCOME_EXIT_CODES, type Outcome } from "./outcome.js";
-import { killAllNow } from "./processes/registry.js";
+import { groupAlive } from "./processes/process-info.js";
+import { killAllAndWait, killAllNow } from "./processes/registry.js";
 
 /** 128 + the signal's number: the shell's convention for a command a signal ended. */
 const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
@@ -42,8 +43,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const onSignal = (signal: NodeJS.Signals) => {
     if (received) {
       // A second signal: everything the lab started goes now, and so does the lab.
-      killAllNow();
-      process.exit(exitCodeFor({ outcome: "could-not-run", signal: received }));
+      const code = exitCodeFor({ outcome: "could-not-run", signal: received });
+      void killAllAndWait(1000, groupAlive).finally(() => process.exit(code));
+      return;
     }
     received = signal;
     // As docker compose does: say what is happening and how to hurry it.

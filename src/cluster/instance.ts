@@ -1,7 +1,7 @@
 import { AppStartError, DaemonizedAppError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { findEscaped, type MarkedProcess, RUN_MARKER } from "../processes/marker.js";
-import { portOwner } from "../processes/port-owner.js";
+import { listeningPorts, portOwner } from "../processes/port-owner.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { diagnoseStartFailure } from "./diagnose.js";
 import { forEachLine, LastLines } from "./lines.js";
@@ -108,6 +108,11 @@ export class Instance {
       return;
     }
     const stillRunning = this.#child === child;
+    // An app that never answered may be listening elsewhere (a fixed port): look, then stop it.
+    const listensOn =
+      stillRunning && child.pgid !== undefined && !signal?.aborted
+        ? await listeningPorts([child.pgid]).catch(() => [])
+        : [];
     if (stillRunning) await this.stop();
     if (signal?.aborted) return;
     const result = await ended;
@@ -117,15 +122,16 @@ export class Instance {
       const holder = await portOwner(ref.port).catch(() => undefined);
       throw new DaemonizedAppError(ref, holder, this.log.lines);
     }
-    const { message, hint } = diagnoseStartFailure({
+    const { message, hint, causeId } = diagnoseStartFailure({
       instance: ref,
       kind: stillRunning ? "timeout" : "exited",
       code: result.code,
       signal: result.signal,
       timeoutMs,
       lastLines: this.log.lines,
+      listensOn,
     });
-    throw new AppStartError(message, hint, ref, this.log.lines);
+    throw new AppStartError(message, hint, ref, this.log.lines, causeId);
   }
 
   /**

@@ -115,6 +115,8 @@ function clusterTarget(
     restart,
     redisUrl: lab.redis?.url,
     redisLabel: lab.redisLabel,
+    sessionPrefix: cluster.app.env.SESSION_PREFIX,
+    appDir: cluster.app.command.cwd,
     logOf: (port) => cluster.instances.instances.find((i) => i.ref.port === port)?.log.lines ?? [],
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     signal,

@@ -51,3 +51,24 @@ async function withDescendants(roots: readonly number[]): Promise<number[]> {
   }
   return out;
 }
+
+/** The TCP ports the processes (and their descendants) listen on. Linux; elsewhere none. */
+export async function listeningPorts(pids: readonly number[]): Promise<number[]> {
+  const byInode = new Map<string, number>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const text = await readFile(table, "utf8").catch(() => "");
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const port = Number.parseInt(fields[1]?.split(":").at(-1) ?? "", 16);
+      if (fields[3] === "0A" && fields[9] && port > 0) byInode.set(`socket:[${fields[9]}]`, port);
+    }
+  }
+  const ports = new Set<number>();
+  for (const pid of await withDescendants(pids)) {
+    for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+      const port = byInode.get(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ""));
+      if (port !== undefined) ports.add(port);
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}

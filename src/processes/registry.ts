@@ -38,6 +38,23 @@ export function killAllNow(): void {
   for (const pgid of liveGroups.keys()) signalGroup(pgid, "SIGKILL");
 }
 
+/**
+ * SIGKILLs every live group, then waits (at most `ms`) until no live process of them is
+ * left, so that their ports are free when the lab exits right after.
+ */
+export async function killAllAndWait(
+  ms: number,
+  alive: (pgid: number) => Promise<boolean>,
+): Promise<void> {
+  const groups = [...liveGroups.keys()];
+  killAllNow();
+  const deadline = Date.now() + ms;
+  for (const pgid of groups) {
+    while (Date.now() < deadline && (await alive(pgid)))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Signals a whole process group; false when no process of it is left. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { Readable } from "node:stream";
+import { groupAlive } from "./process-info.js";
 import { signalGroup, trackGroup, untrackGroup } from "./registry.js";
 
 /** How long the end of a process's output is waited for after it exits (a daemon may hold it). */
@@ -95,11 +96,15 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
 /** How long a SIGKILLed group is waited for before the lab goes on regardless. */
 const KILL_WAIT_MS = 2000;
 
-/** Polls until no process of the group is left; false when `ms` ran out first. */
+/**
+ * Polls until no live process of the group is left; false when `ms` ran out first. Zombies
+ * do not count: a shell's child that outlived the shell is re-parented to init, which may
+ * take its time to reap it, and a zombie holds no port.
+ */
 async function groupGone(pgid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   let delay = 5;
-  while (signalGroup(pgid, 0)) {
+  while (signalGroup(pgid, 0) && (await groupAlive(pgid))) {
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 25);

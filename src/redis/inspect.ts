@@ -119,3 +119,67 @@ export async function findSessionKey(
     client.disconnect();
   }
 }
+
+/** Where a session was found: its key, the logical database, and how long it has to live. */
+export interface FoundSession {
+  readonly key: string;
+  readonly db: number;
+  /** PTTL: milliseconds left, -1 without expiry. */
+  readonly pttlMs: number;
+}
+
+/**
+ * Looks for a session by the ids its cookie may carry in every logical database of a Redis
+ * (the URL's own first, then 0, 1, ... as far as the server has them): SCAN with an escaped
+ * pattern, never KEYS. Read-only. Undefined when it is nowhere.
+ */
+export async function findSessionAnywhere(
+  url: string,
+  ids: readonly string[],
+  maxDb = 16,
+): Promise<FoundSession | undefined> {
+  if (ids.length === 0) return undefined;
+  const client = await connectRedis(url);
+  try {
+    const own = databaseOf(url);
+    for (const db of [
+      own,
+      ...Array.from({ length: maxDb }, (_, i) => i).filter((d) => d !== own),
+    ]) {
+      try {
+        await client.select(db);
+      } catch {
+        break; // The server has no more databases (or this user may not change them).
+      }
+      for (const id of ids) {
+        let cursor = "0";
+        do {
+          const [next, keys] = await client.scan(
+            cursor,
+            "MATCH",
+            `*${escapeGlob(id)}*`,
+            "COUNT",
+            1000,
+          );
+          const key = keys[0];
+          if (key !== undefined) return { key, db, pttlMs: await client.pttl(key) };
+          cursor = next;
+        } while (cursor !== "0");
+      }
+    }
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Whether a key exists in the database of `url`. */
+export async function keyExists(url: string, db: number, key: string): Promise<boolean> {
+  const client = await connectRedis(url);
+  try {
+    await client.select(db);
+    return (await client.exists(key)) === 1;
+  } finally {
+    client.disconnect();
+  }
+}

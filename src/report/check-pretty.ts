@@ -49,6 +49,8 @@ export function scenarioLines(
   for (const line of (result.lastLines ?? []).slice(-10))
     lines.push(c.gray(`      │ ${stripControl(line)}`));
   if (result.cause) lines.push(`      ${c.bold("cause:")} ${result.cause}`);
+  for (const fact of result.evidence ?? [])
+    lines.push(`      ${c.bold("evidence:")} ${stripControl(fact)}`);
   if (result.hint) lines.push(`      ${c.bold("hint:")}  ${result.hint}`);
   return lines;
 }

@@ -2,7 +2,15 @@ import { Agent } from "undici";
 import { CannotRunError, ScenarioClient } from "./client.js";
 import { elapsedSince } from "./report.js";
 import type { CheckTarget } from "./runner.js";
-import { SCENARIO_TITLES, type ScenarioResult } from "./types.js";
+import { type CauseId, SCENARIO_TITLES, type ScenarioResult } from "./types.js";
+
+/** The few words a failed boot's cause gets in the report's verdict line. */
+const BOOT_CAUSES: Partial<Record<CauseId, string>> = {
+  "app-did-not-start": "the app did not start",
+  "never-listened": "the app never answered on its APP_PORT",
+  "ignores-app-port": "the app listens on another port than APP_PORT",
+  daemonized: "the app runs in the background (daemonized)",
+};
 
 /** The boot scenario of a cluster the lab started: every instance answered, in `ms`. */
 export function bootPassed(ports: readonly number[], ms: number): ScenarioResult {
@@ -18,7 +26,7 @@ export function bootPassed(ports: readonly number[], ms: number): ScenarioResult
 
 /** The boot scenario when an instance did not come up: the start error, its hint and log. */
 export function bootFailed(
-  error: { message: string; hint: string; lastLines: readonly string[] },
+  error: { message: string; hint: string; lastLines: readonly string[]; causeId: CauseId },
   ms: number,
 ): ScenarioResult {
   return {
@@ -26,7 +34,8 @@ export function bootFailed(
     title: SCENARIO_TITLES.boot,
     status: "error",
     summary: error.message,
-    cause: "the app did not start",
+    causeId: error.causeId,
+    cause: BOOT_CAUSES[error.causeId] ?? "the app did not start",
     hint: error.hint,
     lastLines: error.lastLines,
     observations: [],
@@ -47,6 +56,7 @@ export function bootOfRunning(ports: readonly number[], down: readonly number[])
     ...(ok
       ? {}
       : {
+          causeId: "instance-down",
           cause: "an instance is down",
           hint: "Press r to restart the instances, then c again.",
         }),
@@ -76,6 +86,7 @@ export async function bootThroughUrl(target: CheckTarget): Promise<ScenarioResul
       title: SCENARIO_TITLES.boot,
       status: "error",
       summary: `could not run: ${error.message}`,
+      causeId: "no-answer",
       cause: `nothing answered at ${target.proxyUrl}`,
       hint: "Is the deployment running, and is the URL right?",
       observations,
@@ -95,7 +106,7 @@ export async function bootThroughUrl(target: CheckTarget): Promise<ScenarioResul
       : seen.length > 0
         ? `${seen.map((p) => `:${p}`).join(", ")} answered through ${target.proxyUrl}`
         : `answered through ${target.proxyUrl} (no page named its port; per-instance results are unknown)`,
-    cause: bad ? "the deployment does not serve GET /" : undefined,
+    ...(bad ? { causeId: "no-answer" as const, cause: "the deployment does not serve GET /" } : {}),
     observations,
     ms: elapsedSince(started),
   };

@@ -4,7 +4,15 @@ import { servedByPort } from "./instance-id.js";
 import type { Observation } from "./types.js";
 
 /** A request through the proxy that got no usable answer: the scenario cannot go on. */
-export class CannotRunError extends Error {}
+export class CannotRunError extends Error {
+  constructor(
+    message: string,
+    /** Why, as a cause id, when it is not that the app did not answer. */
+    readonly causeId: "no-answer" | "no-redis" = "no-answer",
+  ) {
+    super(message);
+  }
+}
 
 /** One simulated browser: its own cookie jar, requests through the proxy. */
 export class ScenarioClient {
@@ -47,14 +55,20 @@ export class ScenarioClient {
       );
     }
     const raw = answer.headers["set-cookie"];
+    const before = this.jar.byName();
     const setCookie = this.jar.accept(
       raw === undefined ? [] : Array.isArray(raw) ? raw : [raw],
       url.href,
+    );
+    const after = this.jar.byName();
+    const replaced = setCookie.filter(
+      (name) => before.has(name) && after.has(name) && before.get(name) !== after.get(name),
     );
     return {
       client: this.name,
       path,
       status: answer.statusCode,
+      ...(replaced.length > 0 ? { replaced } : {}),
       port: servedByPort(answer.headers, body),
       shows: values.find((v) => body.includes(v)) ?? "",
       setCookie,

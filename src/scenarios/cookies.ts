@@ -18,6 +18,8 @@ export class CookieJar {
     allowSecureOnLocal: false,
   });
   readonly #rejected: RejectedCookie[] = [];
+  /** The latest Set-Cookie line kept per name, and the URL it came with. */
+  readonly #lines = new Map<string, { line: string; url: string }>();
 
   /** Takes the Set-Cookie lines of a response to `url`; returns the names they set. */
   accept(setCookie: readonly string[], url: string): string[] {
@@ -32,6 +34,7 @@ export class CookieJar {
       }
       try {
         this.#jar.setCookieSync(line, url);
+        this.#lines.set(name, { line, url });
       } catch (error) {
         this.#rejected.push({ name, line, reason: (error as Error).message });
       }
@@ -42,6 +45,43 @@ export class CookieJar {
   /** The Cookie request header a browser would send to `url`, or undefined when none. */
   header(url: string): string | undefined {
     return this.#jar.getCookieStringSync(url) || undefined;
+  }
+
+  /** Each kept cookie's value by name (expired ones are gone). */
+  byName(): Map<string, string> {
+    const cookies = this.#jar.serializeSync()?.cookies ?? [];
+    return new Map(cookies.map((c) => [String(c.key), String(c.value ?? "")]));
+  }
+
+  /**
+   * Set-Cookie lines with a value that a browser kept but would not send back to `path` of
+   * the site that set them (a Path elsewhere, already expired). A cookie the server cleared
+   * on purpose (an empty value) is not among them.
+   */
+  unsentTo(path: string): { name: string; line: string }[] {
+    const out: { name: string; line: string }[] = [];
+    for (const [name, { line, url }] of this.#lines) {
+      const value = (line.split(";", 1)[0] ?? "").slice(name.length + 1).trim();
+      if (!value) continue;
+      const sent = this.#jar.getCookiesSync(new URL(path, url).href).some((c) => c.key === name);
+      if (!sent) out.push({ name, line });
+    }
+    return out;
+  }
+
+  /** Each kept Set-Cookie line with the lifetime it gives (undefined: a session cookie). */
+  lifetimes(): { name: string; line: string; ms: number | undefined }[] {
+    return [...this.#lines].map(([name, { line }]) => {
+      const maxAge = /;\s*max-age\s*=\s*(-?\d+)/i.exec(line)?.[1];
+      const expires = /;\s*expires\s*=\s*([^;]+)/i.exec(line)?.[1];
+      const ms =
+        maxAge !== undefined
+          ? Number(maxAge) * 1000
+          : expires !== undefined
+            ? Date.parse(expires) - Date.now()
+            : undefined;
+      return { name, line, ms: Number.isNaN(ms) ? undefined : ms };
+    });
   }
 
   /** The values of every cookie kept (sent or not), to look sessions up by. */

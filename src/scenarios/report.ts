@@ -1,10 +1,13 @@
 import type { InstanceRef } from "../events.js";
 import { OUTCOME_EXIT_CODES, type Outcome, type OutcomeExitCode } from "../outcome.js";
 import type { LoadStats } from "./simulated-users.js";
-import type { Advisory, ScenarioResult } from "./types.js";
+import type { Advisory, CauseId, ScenarioResult } from "./types.js";
 
-/** Version of the JSON document `check --json` prints; bump on any breaking change. */
-export const CHECK_SCHEMA = "session-lab/check@1";
+/**
+ * Version of the JSON document `check --json` prints; bump on any change. @2 added `causeId`
+ * (report and scenarios) and `evidence` (scenarios); every field of @1 is still there.
+ */
+export const CHECK_SCHEMA = "session-lab/check@2";
 
 export type CheckVerdict = "pass" | "fail" | "error";
 
@@ -35,6 +38,8 @@ export interface CheckReport {
   readonly advisories: readonly Advisory[];
   /** The first failure's cause, in a few words (absent on a pass). */
   readonly cause?: string;
+  /** The first failure's cause as a stable id (absent on a pass). */
+  readonly causeId?: CauseId;
   readonly durationMs: number;
   readonly finishedAt: string;
 }
@@ -43,13 +48,22 @@ export interface CheckReport {
 export function gradeRun(results: readonly ScenarioResult[]): {
   verdict: CheckVerdict;
   cause?: string;
+  causeId?: CauseId;
 } {
   const failed = results.find((r) => r.status === "fail");
-  if (failed) return { verdict: "fail", cause: failed.cause };
+  if (failed) return { verdict: "fail", ...causeOf(failed) };
   const errored = results.find((r) => r.status === "error");
-  if (errored) return { verdict: "error", cause: errored.cause };
-  if (results.length === 0) return { verdict: "error", cause: "no scenario ran" };
+  if (errored) return { verdict: "error", ...causeOf(errored) };
+  if (results.length === 0)
+    return { verdict: "error", cause: "no scenario ran", causeId: "no-scenario" };
   return { verdict: "pass" };
+}
+
+function causeOf(result: ScenarioResult): { cause?: string; causeId?: CauseId } {
+  return {
+    ...(result.cause === undefined ? {} : { cause: result.cause }),
+    ...(result.causeId === undefined ? {} : { causeId: result.causeId }),
+  };
 }
 
 export interface ReportFacts {
@@ -68,7 +82,7 @@ export function buildCheckReport(facts: ReportFacts): CheckReport {
   const seen = new Set<number>(facts.instances);
   for (const s of facts.scenarios)
     for (const o of s.observations) if (o.port !== null) seen.add(o.port);
-  const { verdict, cause } = gradeRun(facts.scenarios);
+  const { verdict, cause, causeId } = gradeRun(facts.scenarios);
   return {
     schema: CHECK_SCHEMA,
     exercise: { id: facts.exercise.id, title: facts.exercise.title },
@@ -81,6 +95,7 @@ export function buildCheckReport(facts: ReportFacts): CheckReport {
     scenarios: facts.scenarios,
     advisories: facts.advisories,
     ...(cause === undefined ? {} : { cause }),
+    ...(causeId === undefined ? {} : { causeId }),
     durationMs: facts.durationMs,
     finishedAt: facts.finishedAt,
   };

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { Agent } from "undici";
 import type { Emit } from "../events.js";
-import { findSessionKey } from "../redis/inspect.js";
-import { CannotRunError, ScenarioClient } from "./client.js";
-import { sessionIdCandidates } from "./cookies.js";
+import { CannotRunError } from "./client.js";
+import { scenarioContext } from "./context.js";
+import { diagnoseFailure } from "./refine.js";
 import {
   buildCheckReport,
   type CheckReport,
@@ -26,6 +25,12 @@ export interface CheckTarget {
   readonly redisLabel: string;
   /** The last log lines of the instance on `port`, when the lab runs it. */
   readonly logOf?: (port: number) => readonly string[];
+  /** The SESSION_PREFIX the lab passed to the instances, when it started them. */
+  readonly sessionPrefix?: string;
+  /** The folder the instances run in, to see which files they write. */
+  readonly appDir?: string;
+  /** The session lifetime the exercise asks for; shorter ones below a minute are flagged. */
+  readonly expectedTtlMs?: number;
   readonly requestTimeoutMs: number;
   /** Aborting stops the scenarios after the request under way. */
   readonly signal?: AbortSignal;
@@ -49,24 +54,8 @@ export async function runScenarios(
   const results: ScenarioResult[] = [];
   const advisories: Advisory[] = [];
   const instances = [...(target.instances ?? [])];
-  const ctx: ScenarioContext = {
-    get instances() {
-      return instances;
-    },
-    reads: 2 * Math.max(instances.length, target.expectedInstances),
-    client: (name) =>
-      new ScenarioClient(name, target.proxyUrl, dispatcher, target.requestTimeoutMs, target.signal),
-    token: () => `sl-${randomBytes(5).toString("hex")}`,
-    restart: target.restart,
-    findInRedis: target.redisUrl
-      ? (cookies) => findSessionKey(target.redisUrl as string, cookies.flatMap(sessionIdCandidates))
-      : undefined,
-    redisLabel: target.redisLabel,
-    passed: (id) => {
-      const earlier = results.find((r) => r.id === id);
-      return earlier ? earlier.status === "pass" : undefined;
-    },
-  };
+  const { ctx, takeSample } = scenarioContext(target, dispatcher, instances, results);
+  const diagnose = diagnoseFailure(target, ctx, instances);
   try {
     for (const id of ids) {
       if (id === "boot") continue;
@@ -74,13 +63,10 @@ export async function runScenarios(
       const started = performance.now();
       let result: ScenarioResult;
       try {
-        const outcome = await SCENARIOS[id](ctx);
-        result = {
-          id,
-          title: SCENARIO_TITLES[id],
-          ...withServerErrors(outcome, target),
-          ms: elapsedSince(started),
-        };
+        const outcome = withServerErrors(await SCENARIOS[id](ctx), target);
+        // A failure is explained with what the lab can find out beyond the pages.
+        const explained = await diagnose(outcome, takeSample(), results);
+        result = { id, title: SCENARIO_TITLES[id], ...explained, ms: elapsedSince(started) };
       } catch (error) {
         if (!(error instanceof CannotRunError)) throw error;
         result = {
@@ -88,6 +74,7 @@ export async function runScenarios(
           title: SCENARIO_TITLES[id],
           status: "error",
           summary: `could not run: ${error.message}`,
+          causeId: error.causeId,
           cause: "the app did not answer through the proxy",
           hint: "Read the instances' log lines below; is every instance still running?",
           observations: [],
@@ -121,6 +108,7 @@ function withServerErrors(outcome: ScenarioOutcome, target: CheckTarget): Scenar
     ...outcome,
     status: "fail",
     summary: `GET ${broken.path} answered ${broken.status}${where}`,
+    causeId: "app-error",
     cause: `the app failed while handling a request${where}`,
     hint: "Read the instance's log lines below for the error.",
     lastLines: broken.port && target.logOf ? target.logOf(broken.port) : undefined,

@@ -1,6 +1,9 @@
 import { RedisUnavailableError } from "../errors.js";
+import type { FoundSession } from "../redis/inspect.js";
 import { CannotRunError, type ScenarioClient } from "./client.js";
+import type { SessionSample } from "./evidence.js";
 import { gradeEvidence, gradeIsolation, gradeRestart, gradeShared, gradeUnset } from "./grade.js";
+import { explainRestart, shortLifetime } from "./lifetime.js";
 import type { Observation, ScenarioId, ScenarioResult } from "./types.js";
 import { visibility } from "./visibility.js";
 
@@ -15,17 +18,25 @@ export interface ScenarioContext {
   token(): string;
   /** Restarts every instance; absent when the lab did not start them. */
   readonly restart?: () => Promise<void>;
-  /** Looks the client's session up in the Redis handed to the instances; absent when there is none. */
-  readonly findInRedis?: (cookieValues: string[]) => Promise<string | undefined>;
+  /**
+   * Looks the client's session up in the database of the Redis handed to the instances;
+   * absent when there is none.
+   */
+  readonly findSession?: (client: ScenarioClient) => Promise<FoundSession | undefined>;
+  readonly redisUrl: string | undefined;
   readonly redisLabel: string;
+  /** The session lifetime the exercise asks for (none: a minute at least is expected). */
+  readonly expectedTtlMs: number | undefined;
   /** Whether an earlier scenario passed (undefined when it did not run). */
   passed(id: ScenarioId): boolean | undefined;
+  /** Keeps the visitor a failure is about, for the runner to explain it with evidence. */
+  keep(sample: SessionSample): void;
 }
 
 /** What a scenario finds; the runner adds its id, title and time. */
 export type ScenarioOutcome = Omit<ScenarioResult, "id" | "title" | "ms">;
 
-async function readAll(
+export async function readAll(
   client: ScenarioClient,
   count: number,
   values: string[],
@@ -35,7 +46,7 @@ async function readAll(
   return out;
 }
 
-function strip(o: Observation & { body?: string }): Observation {
+export function strip(o: Observation & { body?: string }): Observation {
   const { body: _body, ...rest } = o;
   return rest;
 }
@@ -45,17 +56,8 @@ async function shared(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const value = ctx.token();
   const set = strip(await a.get(`/session/set/${value}`, [value]));
   const reads = await readAll(a, ctx.reads, [value]);
-  let verdict = gradeShared({ setOn: set.port, reads, value, instances: ctx.instances });
-  // A shared store that some instance cannot read means the cookie, not the store, is at fault.
-  if (
-    verdict.status === "fail" &&
-    verdict.cause === "each instance reads its own session store" &&
-    ctx.findInRedis
-  ) {
-    const inRedis = (await ctx.findInRedis(a.jar.values()).catch(() => undefined)) !== undefined;
-    if (inRedis)
-      verdict = gradeShared({ setOn: set.port, reads, value, instances: ctx.instances, inRedis });
-  }
+  const verdict = gradeShared({ setOn: set.port, reads, value, instances: ctx.instances });
+  ctx.keep({ client: a, value, observations: [set, ...reads] });
   return {
     ...verdict,
     instances: visibility(reads, value, ctx.instances),
@@ -114,6 +116,7 @@ async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const value = ctx.token();
   const set = strip(await a.get(`/session/set/${value}`, [value]));
   const before = await readAll(a, ctx.reads, [value]);
+  ctx.keep({ client: a, value, observations: [set, ...before] });
   // Only a value every instance already shares can show whether it outlives a restart.
   if (!before.every((r) => r.shows === value)) {
     return {
@@ -122,14 +125,16 @@ async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
       observations: [set, ...before],
     };
   }
+  const keyBefore = await ctx.findSession?.(a).catch(() => undefined);
+  const restartBegan = Date.now();
   await ctx.restart();
   const after = await readAll(a, ctx.reads, [value]);
-  const verdict = gradeRestart({
-    before: [set, ...before],
-    after,
-    value,
-    instances: ctx.instances,
-  });
+  let verdict = gradeRestart({ before: [set, ...before], after, value, instances: ctx.instances });
+  if (verdict.status === "fail") {
+    const keyAfter = keyBefore && (await ctx.findSession?.(a).catch(() => undefined));
+    const elapsed = Date.now() - restartBegan;
+    verdict = { ...verdict, ...explainRestart(keyBefore, keyAfter, ctx.redisLabel, elapsed) };
+  }
   return {
     ...verdict,
     instances: visibility(after, value, ctx.instances),
@@ -138,30 +143,35 @@ async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
 }
 
 async function storeEvidence(ctx: ScenarioContext): Promise<ScenarioOutcome> {
-  if (!ctx.findInRedis) {
-    throw new CannotRunError("there is no Redis to look in: pass --redis-url (or set REDIS_URL)");
+  if (!ctx.findSession) {
+    throw new CannotRunError(
+      "there is no Redis to look in: pass --redis-url (or set REDIS_URL)",
+      "no-redis",
+    );
   }
   const a = ctx.client("A");
   // A session the app has just written, so the lab knows which cookie to look for.
   const value = ctx.token();
   const set = strip(await a.get(`/session/set/${value}`, [value]));
-  const cookies = a.jar.values();
-  let foundKey: string | undefined;
+  ctx.keep({ client: a, value, observations: [set] });
+  let found: FoundSession | undefined;
   try {
-    foundKey = cookies.length > 0 ? await ctx.findInRedis(cookies) : undefined;
+    found = a.jar.values().length > 0 ? await ctx.findSession(a) : undefined;
   } catch (error) {
     if (error instanceof RedisUnavailableError) throw new CannotRunError(error.message);
     throw error;
   }
-  return {
-    ...gradeEvidence({
-      hasCookie: cookies.length > 0,
-      foundKey,
-      redis: ctx.redisLabel,
-      sharedPassed: ctx.passed("shared"),
-    }),
-    observations: [set],
-  };
+  const verdict = gradeEvidence({
+    hasCookie: a.jar.values().length > 0,
+    foundKey: found?.key,
+    redis: ctx.redisLabel,
+    sharedPassed: ctx.passed("shared"),
+  });
+  if (verdict.status === "pass") {
+    const short = await shortLifetime(ctx, a, value, found?.pttlMs ?? -1);
+    if (short) return { ...short, observations: [set, ...short.observations] };
+  }
+  return { ...verdict, observations: [set] };
 }
 
 /** The scenarios that make requests; "boot" is the cluster coming up, graded by the runner. */

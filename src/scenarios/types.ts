@@ -21,17 +21,63 @@ export interface Observation {
   readonly shows: string;
   /** Names of the cookies the response set. */
   readonly setCookie: readonly string[];
+  /** Names of cookies the client held that this response replaced with another value. */
+  readonly replaced?: readonly string[];
   readonly ms: number;
 }
 
 export type ScenarioStatus = "pass" | "fail" | "error" | "skipped";
 
+/**
+ * Why a scenario failed or could not run, as a stable id that autograders and the room
+ * board count (documented in the README; never renamed, only added to).
+ */
+export const CAUSE_IDS = [
+  // Sessions are not shared between the instances, and why.
+  "own-store",
+  "cookie-reissued",
+  "per-instance-prefix",
+  "per-instance-db",
+  "secret-mismatch",
+  "cookie-name-mismatch",
+  "cookie-not-returned",
+  "memory-store",
+  "value-not-kept",
+  // Sessions are shared, but not through the Redis the lab passed.
+  "not-in-redis",
+  "shared-folder",
+  "cookie-only-session",
+  "other-redis",
+  "other-database",
+  // Sessions do not last.
+  "store-cleared-on-start",
+  "not-persistent",
+  "short-ttl",
+  // The app's pages.
+  "unset-not-removed",
+  "global-value",
+  "app-error",
+  // The app could not be graded.
+  "app-did-not-start",
+  "ignores-app-port",
+  "never-listened",
+  "daemonized",
+  "instance-down",
+  "no-answer",
+  "no-redis",
+  "no-scenario",
+] as const;
+export type CauseId = (typeof CAUSE_IDS)[number];
+
 /** What one scenario found: a status, one sentence, and for failures a cause and a hint. */
 export interface Verdict {
   readonly status: ScenarioStatus;
   readonly summary: string;
+  readonly causeId?: CauseId;
   readonly cause?: string;
   readonly hint?: string;
+  /** Facts the attendee can verify: the key found, the database, the cookie attribute ... */
+  readonly evidence?: readonly string[];
 }
 
 export interface ScenarioResult extends Verdict {

@@ -124,7 +124,7 @@ describe("session-lab check (built CLI)", () => {
     ).exited;
     expect(code).toBe(0);
     const report = JSON.parse(output);
-    expect(report).toMatchObject({ schema: "session-lab/check@1", verdict: "pass", exitCode: 0 });
+    expect(report).toMatchObject({ schema: "session-lab/check@2", verdict: "pass", exitCode: 0 });
     expect(report.scenarios.map((s: { id: string }) => s.id)).toEqual([
       "boot",
       "shared",

@@ -58,7 +58,12 @@ const scenarios: ScenarioResult[] = [
 function render(events: LabEvent[]): string {
   let text = "";
   const emit = createPrettyReporter({
-    out: { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream,
+    out: {
+      write: (s: string) => {
+        text += s;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream,
     color: false,
   });
   for (const event of events) emit(event);
