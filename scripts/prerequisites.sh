@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs besides npm packages: redis-server (a private Redis per run, unless
-# REDIS_URL is set), haproxy (check --url is tested behind a real one) and python3 (the
-# any-language tests). Installs what is missing with apt-get on Debian/Ubuntu, as root or with
+# REDIS_URL is set), haproxy (check --url is tested behind a real one), python3 with Flask,
+# Flask-Session and redis-py (the any-language tests and the original Flask exercise). Installs what is missing with apt-get on Debian/Ubuntu, as root or with
 # sudo; elsewhere says what to install and stops.
 set -euo pipefail
 
@@ -9,6 +9,11 @@ missing=()
 if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then missing+=(redis-server); fi
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The original exercise's Flask app (Flask-Session, redis-py), in Debian's own Python.
+flask_ok() { "$1" -c "import flask, flask_session, redis" >/dev/null 2>&1; }
+if ! flask_ok python3 && ! flask_ok /usr/bin/python3; then
+  missing+=(python3-flask python3-flask-session python3-redis)
+fi
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

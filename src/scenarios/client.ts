@@ -55,15 +55,11 @@ export class ScenarioClient {
       );
     }
     const raw = answer.headers["set-cookie"];
-    const before = this.jar.byName();
     const setCookie = this.jar.accept(
       raw === undefined ? [] : Array.isArray(raw) ? raw : [raw],
       url.href,
     );
-    const after = this.jar.byName();
-    const replaced = setCookie.filter(
-      (name) => before.has(name) && after.has(name) && before.get(name) !== after.get(name),
-    );
+    const replaced = this.jar.replaced;
     return {
       client: this.name,
       path,

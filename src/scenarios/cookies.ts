@@ -20,10 +20,13 @@ export class CookieJar {
   readonly #rejected: RejectedCookie[] = [];
   /** The latest Set-Cookie line kept per name, and the URL it came with. */
   readonly #lines = new Map<string, { line: string; url: string }>();
+  /** Names a response replaced with another value (of a cookie the client already held). */
+  #replaced: string[] = [];
 
   /** Takes the Set-Cookie lines of a response to `url`; returns the names they set. */
   accept(setCookie: readonly string[], url: string): string[] {
     const names: string[] = [];
+    this.#replaced = [];
     for (const line of setCookie) {
       const name = line.split(";", 1)[0]?.split("=", 1)[0]?.trim() ?? "";
       if (!name) continue;
@@ -33,8 +36,15 @@ export class CookieJar {
         continue;
       }
       try {
+        const previous = this.#lines.get(name)?.line;
         this.#jar.setCookieSync(line, url);
         this.#lines.set(name, { line, url });
+        if (
+          previous !== undefined &&
+          pairOf(previous) !== pairOf(line) &&
+          pairOf(line) !== `${name}=`
+        )
+          this.#replaced.push(name);
       } catch (error) {
         this.#rejected.push({ name, line, reason: (error as Error).message });
       }
@@ -47,10 +57,9 @@ export class CookieJar {
     return this.#jar.getCookieStringSync(url) || undefined;
   }
 
-  /** Each kept cookie's value by name (expired ones are gone). */
-  byName(): Map<string, string> {
-    const cookies = this.#jar.serializeSync()?.cookies ?? [];
-    return new Map(cookies.map((c) => [String(c.key), String(c.value ?? "")]));
+  /** Names of cookies the client held that the last response replaced with another value. */
+  get replaced(): readonly string[] {
+    return this.#replaced;
   }
 
   /**
@@ -93,6 +102,11 @@ export class CookieJar {
   get rejected(): readonly RejectedCookie[] {
     return this.#rejected;
   }
+}
+
+/** `name=value` of a Set-Cookie line. */
+function pairOf(line: string): string {
+  return (line.split(";", 1)[0] ?? "").trim();
 }
 
 /**

@@ -115,6 +115,8 @@ async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const a = ctx.client("A");
   const value = ctx.token();
   const set = strip(await a.get(`/session/set/${value}`, [value]));
+  // Where the session is in Redis, looked up while the reads go on: compared after the restart.
+  const keyBeforeLookup = ctx.findSession?.(a).catch(() => undefined);
   const before = await readAll(a, ctx.reads, [value]);
   ctx.keep({ client: a, value, observations: [set, ...before] });
   // Only a value every instance already shares can show whether it outlives a restart.
@@ -125,7 +127,7 @@ async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
       observations: [set, ...before],
     };
   }
-  const keyBefore = await ctx.findSession?.(a).catch(() => undefined);
+  const keyBefore = await keyBeforeLookup;
   const restartBegan = Date.now();
   await ctx.restart();
   const after = await readAll(a, ctx.reads, [value]);

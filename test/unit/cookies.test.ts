@@ -56,3 +56,16 @@ describe("sessionIdCandidates", () => {
     expect(sessionIdCandidates("1")).toEqual([]);
   });
 });
+
+describe("CookieJar.replaced", () => {
+  it.each([
+    ["a new value for a cookie held", ["sid=1; Path=/", "sid=2; Path=/"], ["sid"]],
+    ["the same value again", ["sid=1; Path=/", "sid=1; Path=/; HttpOnly"], []],
+    ["a first cookie", ["sid=1; Path=/"], []],
+    ["a cookie cleared on purpose", ["sid=1; Path=/", "sid=; Path=/; Max-Age=0"], []],
+  ])("%s", (_name, lines, replaced) => {
+    const jar = new CookieJar();
+    for (const line of lines) jar.accept([line], URL);
+    expect(jar.replaced).toEqual(replaced);
+  });
+});
