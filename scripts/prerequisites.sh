@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs besides npm packages: redis-server (a private Redis per run, unless
 # REDIS_URL is set), haproxy (check --url is tested behind a real one), python3 with Flask,
-# Flask-Session and redis-py (the any-language tests and the original Flask exercise). Installs what is missing with apt-get on Debian/Ubuntu, as root or with
+# Flask-Session and redis-py (the any-language tests and the original Flask exercise), and
+# Chromium (the board's browser tests). Installs what is missing with apt-get on Debian/Ubuntu, as root or with
 # sudo; elsewhere says what to install and stops.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ flask_ok() { "$1" -c "import flask, flask_session, redis" >/dev/null 2>&1; }
 if ! flask_ok python3 && ! flask_ok /usr/bin/python3; then
   missing+=(python3-flask python3-flask-session python3-redis)
 fi
+# The board and the live page are tested in a real browser: Debian's Chromium.
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -1,3 +1,4 @@
+import type { RoomEvent } from "./room/room-event.js";
 import type { CheckReport, LoadReport } from "./scenarios/report.js";
 import type { ScenarioResult } from "./scenarios/types.js";
 
@@ -91,6 +92,8 @@ export type LabEvent =
         checkedAt?: string;
         current: boolean;
       }[];
+      /** The room the workspace joined, if any. */
+      room?: { room: string; name: string };
     }
   | {
       type: "doctor";
@@ -114,6 +117,23 @@ export type LabEvent =
       errors: number;
     }
   | { type: "load:end"; report: LoadReport }
+  | {
+      type: "board:ready";
+      url: string;
+      room: string;
+      /** The command attendees paste. */
+      joinLine: string;
+      /** How attendees authenticate: a user made for the room, a line to run, or the instructor's own. */
+      access: "user-created" | "run-acl-line" | "instructor-credentials";
+      aclLine?: string;
+      attendees: number;
+    }
+  | { type: "board:redis"; up: boolean }
+  | { type: "board:exported"; file: string; attendees: number }
+  | { type: "room:event"; event: RoomEvent }
+  | { type: "room:joined"; room: string; name: string }
+  | { type: "room:left"; room: string | undefined }
+  | { type: "room:published"; room: string; name: string }
   | { type: "stopping"; reason: string }
   | { type: "stopped" };
 

@@ -67,13 +67,14 @@ export function registerClusterCommands(
       "grade a load-balanced deployment the lab did not start, e.g. http://127.0.0.1:8080",
     )
     .option("--json", "print one JSON document (schema session-lab/check@2) instead of the report")
+    .option("--no-board", "do not publish this result to the room you joined")
     .action(
       async (
         exercise: string | undefined,
-        raw: RawClusterOptions & { url?: string; json?: boolean },
+        raw: RawClusterOptions & { url?: string; json?: boolean; board: boolean },
       ) => {
         try {
-          const options = await labOptions(context, exercise, raw);
+          const options = { ...(await labOptions(context, exercise, raw)), noBoard: !raw.board };
           const { check } = await import("../commands/check.js");
           const report = await check(options);
           if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

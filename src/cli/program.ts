@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import type { Outcome } from "../outcome.js";
+import { labVersion } from "../workspace/paths.js";
 import { registerClusterCommands } from "./cluster-commands.js";
+import { registerRoomCommands } from "./room-commands.js";
 import type { CliContext } from "./shared.js";
 import { registerWorkspaceCommands } from "./workspace-commands.js";
 
@@ -18,7 +19,7 @@ export async function runCli(context: CliContext): Promise<Outcome> {
   };
   const program = new Command("session-lab")
     .description("Run the shared-sessions workshop: N app instances behind a round-robin proxy.")
-    .version(packageVersion())
+    .version(labVersion)
     .exitOverride()
     .showHelpAfterError("(add --help for usage)")
     .configureOutput({
@@ -27,6 +28,7 @@ export async function runCli(context: CliContext): Promise<Outcome> {
     });
   registerClusterCommands(program, context, setOutcome);
   registerWorkspaceCommands(program, context, setOutcome);
+  registerRoomCommands(program, context, setOutcome);
 
   try {
     await program.parseAsync([...context.argv], { from: "user" });
@@ -36,9 +38,4 @@ export async function runCli(context: CliContext): Promise<Outcome> {
     return fine.includes(error.code) ? "success" : "could-not-run";
   }
   return outcome;
-}
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-  return String(pkg.version);
 }

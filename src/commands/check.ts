@@ -1,13 +1,17 @@
 import { InterruptedError } from "../errors.js";
 import { checkCluster, REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
 import { type Lab, type LabOptions, openLab } from "../lab/setup.js";
+import { publishCheck } from "../room/publish.js";
 import { bootThroughUrl } from "../scenarios/boot.js";
 import type { CheckReport } from "../scenarios/report.js";
 import { type CheckTarget, runCheck } from "../scenarios/runner.js";
+import { labVersion } from "../workspace/paths.js";
 
 export interface CheckOptions extends Omit<LabOptions, "port"> {
   /** Stops the check; it then throws InterruptedError instead of grading half a run. */
   readonly signal: AbortSignal;
+  /** Do not publish this result to the room the workspace joined (--no-board). */
+  readonly noBoard?: boolean;
 }
 
 /**
@@ -39,6 +43,9 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       "Run it again to get a verdict.",
     );
   }
+  // Only the attendee's own work goes to the room: not the reference solution.
+  if (!options.noBoard && !options.solution)
+    await publishCheck(options.dir, report, labVersion, options.emit);
   return report;
 }
 

@@ -6,7 +6,10 @@ import { instancePorts, isPortFree } from "../cluster/ports.js";
 import type { Emit } from "../events.js";
 import { HOW_TO_GET_REDIS } from "../redis/discover.js";
 import { redisProblem } from "../redis/inspect.js";
+import { connectRoom, roomConnection } from "../redis/room-store.js";
 import { chooseRedisUrl, DEFAULT_REDIS_URL, maskRedisUrl } from "../redis/url.js";
+import { readMembership } from "../room/membership.js";
+import { parseRoomUrl } from "../room/room-url.js";
 import { isDirectory, isWritable, nearestExisting } from "../workspace/fs.js";
 import { packageRoot } from "../workspace/paths.js";
 import { displayPath } from "../workspace/workspace.js";
@@ -51,6 +54,7 @@ export async function doctor(
     await checkRedis(options),
     await checkPorts(options),
     await checkWorkspace(options.dir),
+    ...(await checkRoom(options.dir)),
   ];
   const ok = checks.every((c) => c.ok);
   const pkg = JSON.parse(await readFile(join(packageRoot, "package.json"), "utf8"));
@@ -174,6 +178,31 @@ async function checkWorkspace(dir: string): Promise<DoctorCheck> {
       : `${where} ${writable ? "writable" : "not writable"}`,
     hint: writable ? undefined : "Choose a folder you can write to with --dir.",
   };
+}
+
+/** The room the workspace joined: does its Redis answer? (Nothing when it joined none.) */
+async function checkRoom(dir: string): Promise<DoctorCheck[]> {
+  const membership = await readMembership(dir);
+  if (!membership) return [];
+  const { redisUrl } = parseRoomUrl(membership.url);
+  const client = roomConnection(redisUrl, { retry: false, timeoutMs: 1000 });
+  const problem = await connectRoom(client, redisUrl).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+  client.disconnect();
+  return [
+    {
+      name: "room",
+      ok: problem === undefined,
+      detail:
+        problem ??
+        `${membership.room} as ${membership.name}, at ${maskRedisUrl(redisUrl)}: answers`,
+      hint: problem
+        ? "Checks still work; their results just do not reach the board. `session-lab leave` stops sending them."
+        : undefined,
+    },
+  ];
 }
 
 function compare(a: readonly number[], b: readonly number[]): number {

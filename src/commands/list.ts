@@ -1,4 +1,5 @@
 import type { Emit } from "../events.js";
+import { readMembership } from "../room/membership.js";
 import { exerciseStates, resolveExercise } from "../workspace/progress.js";
 
 export interface ListOptions {
@@ -17,6 +18,11 @@ export async function list(options: ListOptions) {
     checkedAt: s.checkedAt,
     current: s.exercise.id === current.id,
   }));
-  options.emit({ type: "exercises", rows });
+  const membership = await readMembership(options.dir);
+  options.emit({
+    type: "exercises",
+    rows,
+    ...(membership ? { room: { room: membership.room, name: membership.name } } : {}),
+  });
   return rows;
 }

@@ -5,7 +5,7 @@ export type { StartAction } from "../lab/interactive.js";
 
 export interface StartOptions
   extends Omit<LabOptions, "port" | "url">,
-    Omit<InteractiveOptions, "dir"> {
+    Omit<InteractiveOptions, "dir" | "publish"> {
   /** The proxy's port; instances take the next `instances` ports. */
   readonly port: number;
 }
@@ -23,7 +23,12 @@ export async function start(options: StartOptions): Promise<StartResult> {
   try {
     const cluster = lab.cluster;
     if (!cluster) throw new Error("start always runs a cluster of its own");
-    return { stoppedBy: await runInteractive({ ...lab, cluster }, options) };
+    return {
+      stoppedBy: await runInteractive(
+        { ...lab, cluster },
+        { ...options, publish: !options.solution },
+      ),
+    };
   } finally {
     await lab.close();
     options.emit({ type: "stopped" });

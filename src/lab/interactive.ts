@@ -1,6 +1,8 @@
 import { AppStartError } from "../errors.js";
 import type { Emit } from "../events.js";
+import { publishCheck } from "../room/publish.js";
 import { nextHint } from "../workspace/hints.js";
+import { labVersion } from "../workspace/paths.js";
 import { rememberUrl } from "../workspace/state.js";
 import { watchExercise } from "../workspace/watch.js";
 import { checkCluster } from "./check-cluster.js";
@@ -18,6 +20,8 @@ export interface InteractiveOptions {
   readonly watch: boolean;
   /** Whether keys (c, r, h, q) are wired; only changes what the banner says. */
   readonly interactive: boolean;
+  /** Publish the c key's checks to the room the workspace joined (not for the solution). */
+  readonly publish: boolean;
   readonly emit: Emit;
   /** Aborting stops the loop. */
   readonly signal: AbortSignal;
@@ -110,6 +114,11 @@ export async function runInteractive(
           // Progress is the attendee's own work: the solution and --cmd do not count.
           record: watchDir ? options.dir : undefined,
         })
+          .then((report) =>
+            options.publish && !stop.signal.aborted
+              ? publishCheck(options.dir, report, labVersion, emit)
+              : undefined,
+          )
           .catch(() => {})
           .finally(() => {
             checking = undefined;

@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import type { Emit, InstanceRef, LabEvent } from "../events.js";
 import { scenarioLines, verdictLines } from "./check-pretty.js";
 import { loadBeginLines, loadEndLines, loadProgressLine } from "./load-pretty.js";
+import { roomLines } from "./room-pretty.js";
 import { stripControl } from "./strip.js";
 import { backupLines, diffText, doctorText, exerciseRows } from "./workspace-pretty.js";
 
@@ -189,6 +190,15 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "load:end":
         if (options.out.isTTY) options.out.write("\r\u001b[2K");
         for (const line of loadEndLines(event, c)) write(line);
+        return;
+      case "board:ready":
+      case "board:redis":
+      case "board:exported":
+      case "room:event":
+      case "room:joined":
+      case "room:left":
+      case "room:published":
+        for (const line of roomLines(event, c)) write(line);
         return;
       case "stopping":
         write(c.gray(`Stopping (${event.reason})…`));

@@ -47,12 +47,20 @@ const STATE_MARKS: Record<string, string> = {
 export function exerciseRows(event: Of<"exercises">, c: ChalkInstance, now = Date.now()): string[] {
   const width = Math.max(...event.rows.map((r) => r.id.length));
   const titleWidth = Math.max(...event.rows.map((r) => r.title.length));
-  return event.rows.map((row) => {
+  const rows = event.rows.map((row) => {
     const colour = row.state === "passed" ? c.green : row.state === "failing" ? c.red : c.gray;
     const when = row.checkedAt ? c.gray(` (checked ${ago(now - Date.parse(row.checkedAt))})`) : "";
     const pointer = row.current ? c.bold("➜") : " ";
     return `${pointer} ${colour(STATE_MARKS[row.state] ?? " ")} ${row.id.padEnd(width)}  ${row.title.padEnd(titleWidth)}  ${colour(row.state)}${when}`;
   });
+  if (event.room)
+    rows.push(
+      "",
+      c.gray(
+        `  Every check is sent to the room ${event.room.room} as ${event.room.name} (session-lab leave stops it).`,
+      ),
+    );
+  return rows;
 }
 
 /** The doctor's report, plain enough to paste into a chat. */

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +14,11 @@ function findPackageRoot(from: string): string {
   }
   return dir;
 }
+
+/** The version of session-lab, from its package.json. */
+export const labVersion: string = String(
+  JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")).version,
+);
 
 export const exercisesDir = join(packageRoot, "exercises");
 export const solutionsDir = join(packageRoot, "solutions");

@@ -1,0 +1,169 @@
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { LabError } from "../errors.js";
+import type { Emit } from "../events.js";
+import {
+  attendeeAclLine,
+  connectRoom,
+  createAttendeeUser,
+  roomConnection,
+  roomKeys,
+} from "../redis/room-store.js";
+import { maskRedisUrl } from "../redis/url.js";
+import { openBoardFeed } from "../room/board-feed.js";
+import { formatRoomUrl } from "../room/room-url.js";
+import { resultsCsv, type StuckRules } from "../web/board-model.js";
+import { startBoardServer } from "../web/board-server.js";
+import { labVersion } from "../workspace/paths.js";
+
+export interface BoardOptions {
+  /** The instructor's Redis (their own credentials). */
+  readonly redisUrl: string;
+  readonly room: string;
+  readonly host: string;
+  readonly port: number;
+  /** Create the ACL user attendees publish as (needs a user allowed ACL commands). */
+  readonly createUser: boolean;
+  /** Write the results as CSV to this file and stop, instead of serving the page. */
+  readonly exportTo: string | undefined;
+  readonly stuck: StuckRules;
+  readonly emit: Emit;
+  readonly signal: AbortSignal;
+}
+
+export interface BoardResult {
+  readonly attendees: number;
+  readonly url?: string;
+}
+
+/**
+ * Opens (or resumes) a room in the instructor's Redis and serves its live page until the
+ * signal: every attendee's latest check, the causes, who is stuck. With `exportTo`, writes
+ * the results and stops.
+ */
+export async function board(options: BoardOptions): Promise<BoardResult> {
+  const { emit } = options;
+  const feed = await openBoardFeed({
+    redisUrl: options.redisUrl,
+    room: options.room,
+    version: labVersion,
+    onEvent: (event) => emit({ type: "room:event", event }),
+    onChange: () => server?.changed(),
+    onStatus: (up) => {
+      emit({ type: "board:redis", up });
+      server?.status(up);
+      // A Redis that restarted without its data lost the attendee user too: make it again.
+      if (up && access?.access === "user-created")
+        void attendeeAccess(options, access.password).catch(() => {});
+    },
+  });
+  let server: Awaited<ReturnType<typeof startBoardServer>> | undefined;
+  let access: Awaited<ReturnType<typeof attendeeAccess>> | undefined;
+  try {
+    if (options.exportTo) {
+      await writeFile(options.exportTo, resultsCsv(feed.state));
+      emit({
+        type: "board:exported",
+        file: options.exportTo,
+        attendees: feed.state.attendees.size,
+      });
+      return { attendees: feed.state.attendees.size };
+    }
+    access = await attendeeAccess(options);
+    if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
+      emit({
+        type: "warning",
+        message: `The board listens on ${options.host}: anyone on this network can read the page (names, verdicts and causes; never code).`,
+      });
+    }
+    server = await startBoardServer({
+      host: options.host,
+      port: options.port,
+      room: options.room,
+      feed: () => feed,
+      stuck: options.stuck,
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE")
+        throw new LabError(
+          `Port ${options.port} is already in use, so the board cannot serve its page there.`,
+          "Choose another with --port, e.g. --port 5051.",
+        );
+      throw error;
+    });
+    const { password: _password, ...shown } = { password: undefined, ...access };
+    emit({
+      type: "board:ready",
+      url: server.url,
+      room: options.room,
+      attendees: feed.state.attendees.size,
+      ...shown,
+    });
+    await aborted(options.signal);
+    return { attendees: feed.state.attendees.size, url: server.url };
+  } finally {
+    await server?.close();
+    await feed.close();
+  }
+}
+
+/**
+ * How attendees publish: as an ACL user made for this room that may only append to its keys
+ * (created with --create-user, or printed as an ACL SETUSER line to run), so they never hold
+ * the instructor's password. Its password is kept in the room, so a restarted board prints
+ * the same join line.
+ */
+async function attendeeAccess(options: BoardOptions, knownPassword?: string) {
+  const keys = roomKeys(options.room);
+  const client = roomConnection(options.redisUrl, { retry: false });
+  try {
+    await connectRoom(client, options.redisUrl);
+    const user = `session-lab-${options.room}`;
+    const password =
+      knownPassword ??
+      (await client.hget(keys.meta, "attendeePassword")) ??
+      randomBytes(12).toString("base64url");
+    await client.hset(keys.meta, "attendeePassword", password);
+    const line = attendeeAclLine(user, password, keys);
+    const joinWith = (url: string) => `session-lab join "${url}" --name "<your name>"`;
+    if (options.createUser) {
+      try {
+        await createAttendeeUser(client, line);
+        return {
+          access: "user-created" as const,
+          password,
+          joinLine: joinWith(formatRoomUrl(options.redisUrl, options.room, { user, password })),
+        };
+      } catch (error) {
+        if (!/NOPERM|unknown command|no permissions/i.test((error as Error).message)) throw error;
+      }
+    }
+    const supportsAcl = await client.call("ACL", "WHOAMI").then(
+      () => true,
+      (error: Error) => !/unknown command/i.test(error.message),
+    );
+    if (!supportsAcl) {
+      return {
+        access: "instructor-credentials" as const,
+        joinLine: joinWith(formatRoomUrl(options.redisUrl, options.room)),
+      };
+    }
+    return {
+      access: "run-acl-line" as const,
+      aclLine: `redis-cli -u ${maskRedisUrl(options.redisUrl)} ${line.map(quote).join(" ")}`,
+      joinLine: joinWith(formatRoomUrl(options.redisUrl, options.room, { user, password })),
+    };
+  } finally {
+    client.disconnect();
+  }
+}
+
+function quote(word: string): string {
+  return /^[\w:@.>~+*-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true }),
+  );
+}

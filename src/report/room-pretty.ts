@@ -1,0 +1,90 @@
+import type { ChalkInstance } from "chalk";
+import type { LabEvent } from "../events.js";
+import { stripControl } from "./strip.js";
+
+type RoomLabEvent = Extract<
+  LabEvent,
+  {
+    type:
+      | "board:ready"
+      | "board:redis"
+      | "board:exported"
+      | "room:event"
+      | "room:joined"
+      | "room:left"
+      | "room:published";
+  }
+>;
+
+const MARKS = { pass: "✔", fail: "✘", error: "⚠" } as const;
+
+/** The lines of the room's events: the board's banner, its feed, and an attendee's joins. */
+export function roomLines(event: RoomLabEvent, c: ChalkInstance): string[] {
+  switch (event.type) {
+    case "board:ready": {
+      const lines = [
+        "",
+        `  ${c.green("➜")}  Room ${c.bold(event.room)}: open ${c.bold.underline(event.url)} (on the projector, or a second laptop)`,
+        c.gray(
+          `     ${event.attendees} attendee${event.attendees === 1 ? "" : "s"} so far · Ctrl-C stops the board; the room stays in Redis for a day`,
+        ),
+        "",
+        "  Attendees join with:",
+        `     ${c.bold(event.joinLine)}`,
+      ];
+      if (event.access === "user-created")
+        lines.push(
+          c.gray("     (as a Redis user made for this room: it may only append to the room)"),
+        );
+      if (event.access === "run-acl-line" && event.aclLine) {
+        lines.push("", "  Run this once as a Redis admin, so that the attendee user exists:");
+        lines.push(`     ${event.aclLine}`);
+        lines.push(
+          c.gray(
+            "     (or start the board with --create-user, with a Redis user allowed ACL commands)",
+          ),
+        );
+      }
+      if (event.access === "instructor-credentials")
+        lines.push(
+          c.yellow(
+            "  ⚠ This Redis has no ACL users (before Redis 6): attendees publish with your credentials.",
+          ),
+        );
+      lines.push("");
+      return lines;
+    }
+    case "board:redis":
+      return [
+        event.up
+          ? c.green("✔ The room's Redis is back.")
+          : c.yellow("⚠ The room's Redis went away; reconnecting…"),
+      ];
+    case "board:exported":
+      return [
+        `${c.green("✔")} Wrote ${event.attendees} attendee${event.attendees === 1 ? "" : "s"} to ${event.file}`,
+      ];
+    case "room:event": {
+      const e = event.event;
+      const name = stripControl(e.name);
+      if (e.type === "joined") return [c.gray(`  ${name} joined`)];
+      const cause = e.verdict === "pass" ? "" : ` · ${stripControl(e.causeId ?? e.cause ?? "")}`;
+      return [`  ${MARKS[e.verdict]} ${name} · ${e.exercise} · ${e.verdict}${cause}`];
+    }
+    case "room:joined":
+      return [
+        `${c.green("✔")} Joined the room ${c.bold(event.room)} as ${c.bold(stripControl(event.name))}: every check now shows on the instructor's board.`,
+        c.gray(
+          "  Only your name, the exercise, the verdict and its cause are sent, never your code. `session-lab leave` stops it.",
+        ),
+      ];
+    case "room:left":
+      return [
+        event.room
+          ? `${c.green("✔")} Left the room ${c.bold(event.room)}.`
+          : "This workspace has not joined a room; nothing changed.",
+      ];
+    case "room:published":
+      return [c.gray(`  Sent to the room ${event.room}.`)];
+  }
+}

@@ -1,0 +1,111 @@
+// The room board: renders the view the lab computes (nothing is decided here), live over
+// Server-Sent Events. Every text from outside reaches the page through textContent.
+const $ = (id) => document.getElementById(id);
+let view;
+let chart;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function ago(iso) {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return `${Math.floor(s / 3600)} h ago`;
+}
+
+function tile(t) {
+  const li = el("li", `tile ${t.verdict}${t.stuck ? " stuck" : ""}`);
+  li.dataset.name = t.name;
+  li.append(el("div", "name", t.name));
+  li.append(el("div", "verdict", `${t.mark} ${t.label}`));
+  if (t.causeId || t.cause) {
+    const cause = el("div", "cause", (t.causeId || "").replace(/-/g, " ") || t.cause);
+    cause.title = t.cause;
+    li.append(cause);
+    if (t.causeId && t.cause) li.append(el("div", "detail", t.cause));
+  }
+  if (t.stuck) li.append(el("div", "stuck-note", `stuck: ${t.stuck}`));
+  const checks = `${t.checks} check${t.checks === 1 ? "" : "s"}`;
+  const meta = el("div", "meta", `${t.exercise ? `${t.exercise} · ` : ""}${checks} · `);
+  const when = el("time", "ago", ago(t.lastAt));
+  when.dateTime = t.lastAt;
+  meta.append(when);
+  li.append(meta);
+  return li;
+}
+
+function render(next) {
+  view = next;
+  $("room").textContent = view.room;
+  $("passing").textContent = String(view.passing);
+  $("total").textContent = String(view.total);
+  $("tiles").replaceChildren(...view.tiles.map(tile));
+  $("empty").hidden = view.tiles.length > 0;
+  const most = Math.max(1, ...view.causes.map((c) => c.count));
+  $("causes").replaceChildren(
+    ...view.causes.map((c) => {
+      const li = el("li");
+      li.append(el("span", "label", c.causeId));
+      li.append(el("span", "count", String(c.count)));
+      const bar = el("span", "bar");
+      bar.style.width = `${(100 * c.count) / most}%`;
+      li.append(bar);
+      return li;
+    }),
+  );
+  $("no-causes").hidden = view.causes.length > 0;
+  $("stuck").replaceChildren(...view.stuck.map((s) => el("li", "", `${s.name}: ${s.reason}`)));
+  $("no-stuck").hidden = view.stuck.length > 0;
+  $("skipped").textContent = view.skipped
+    ? `${view.skipped} foreign or malformed entries skipped`
+    : "";
+  drawTimeline(view.timeline);
+}
+
+function drawTimeline(points) {
+  const box = $("timeline");
+  const data = [points.map((p) => Date.parse(p.at) / 1000), points.map((p) => p.passing)];
+  if (!window.uPlot || data[0].length === 0) return;
+  if (!chart) {
+    chart = new window.uPlot(
+      {
+        width: box.clientWidth || 400,
+        height: 180,
+        series: [
+          {},
+          {
+            label: "passing",
+            stroke: "#0a6b2d",
+            width: 3,
+            paths: window.uPlot.paths.stepped({ align: 1 }),
+          },
+        ],
+        axes: [{}, { label: "attendees passing" }],
+        legend: { show: false },
+      },
+      data,
+      box,
+    );
+  } else {
+    chart.setData(data);
+  }
+}
+
+function setStatus(up) {
+  const status = $("status");
+  status.textContent = up ? "live" : "reconnecting…";
+  status.className = `status ${up ? "up" : "down"}`;
+}
+
+const source = new EventSource("/events");
+source.addEventListener("view", (e) => render(JSON.parse(e.data)));
+source.addEventListener("status", (e) => setStatus(JSON.parse(e.data).up));
+source.addEventListener("error", () => setStatus(false));
+setInterval(() => {
+  for (const t of document.querySelectorAll("time.ago")) t.textContent = ago(t.dateTime);
+}, 5000);

@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * Server-Sent Events to every open page. The browser's EventSource reconnects by itself;
+ * a comment every 15 s keeps proxies and idle timers from closing the stream.
+ */
+export class SseChannel {
+  readonly #clients = new Set<ServerResponse>();
+  readonly #heartbeat = setInterval(() => this.#write(": keep-alive\n\n"), 15_000).unref();
+
+  /** Opens a stream for a page; `first` is sent to it at once (the state it starts from). */
+  open(req: IncomingMessage, res: ServerResponse, first?: { event: string; data: unknown }): void {
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+    });
+    res.write("retry: 1000\n\n");
+    if (first) res.write(frame(first.event, first.data));
+    this.#clients.add(res);
+    req.on("close", () => this.#clients.delete(res));
+  }
+
+  send(event: string, data: unknown): void {
+    this.#write(frame(event, data));
+  }
+
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  close(): void {
+    clearInterval(this.#heartbeat);
+    for (const res of this.#clients) res.end();
+    this.#clients.clear();
+  }
+
+  #write(text: string): void {
+    for (const res of this.#clients) res.write(text);
+  }
+}
+
+function frame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}

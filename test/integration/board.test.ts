@@ -1,0 +1,130 @@
+import { join as joinPath } from "node:path";
+import { describe, expect, it } from "vitest";
+import { check } from "../../src/commands/check.js";
+import { join } from "../../src/commands/join.js";
+import { solution } from "../../src/commands/solution.js";
+import { connectRoom, roomConnection, roomKeys } from "../../src/redis/room-store.js";
+import { publishToRoom } from "../../src/room/publish.js";
+import { labRunOptions, tempDir } from "../support/lab.js";
+import { ownRedis, runBoard } from "../support/room.js";
+
+const sessionApp = joinPath(import.meta.dirname, "../fixtures/session-app.mjs");
+
+function joinUrl(line: string): string {
+  return /session-lab join "([^"]+)"/.exec(line)?.[1] ?? "";
+}
+
+describe("the room board", () => {
+  it("shows three attendees' real checks, survives its own restart and Redis's", async () => {
+    await using redis = await ownRedis();
+    await using starter = await tempDir();
+    await using solved = await tempDir();
+    await using broken = await tempDir();
+    let room = await runBoard(redis.url, "day-1", { createUser: true });
+    try {
+      expect(room.banner.access).toBe("user-created");
+      const url = joinUrl(room.banner.joinLine);
+      for (const [dir, name] of [
+        [starter.path, "Ada"],
+        [solved.path, "Grace"],
+        [broken.path, "Linus"],
+      ] as const) {
+        await join({ url, name, dir, emit: () => {} });
+      }
+      await solution({ exercise: undefined, dir: solved.path, apply: true, emit: () => {} });
+      const grade = (dir: string, extra = {}, env = {}) =>
+        check(
+          labRunOptions(dir, { redisUrl: redis.url, env: { ...process.env, ...env }, ...extra }),
+        );
+      await grade(starter.path);
+      await grade(solved.path);
+      await grade(
+        broken.path,
+        { cmd: `node ${sessionApp}` },
+        { FIXTURE_STORE: "redis", FIXTURE_SECRET: "per-instance" },
+      );
+
+      const expected = [
+        { name: "Ada", verdict: "fail", causeId: "own-store" },
+        { name: "Grace", verdict: "pass", causeId: "" },
+        { name: "Linus", verdict: "fail", causeId: "secret-mismatch" },
+      ];
+      const tiles = async () =>
+        (await room.state()).view.tiles
+          .map(({ name, verdict, causeId }) => ({ name, verdict, causeId }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+      await expect.poll(tiles, { timeout: 3000 }).toEqual(expected);
+
+      // A restarted board rebuilds the room from Redis.
+      await room.stop();
+      room = await runBoard(redis.url, "day-1", { createUser: true });
+      expect(await tiles()).toEqual(expected);
+
+      // Redis goes away: the board says so, and recovers by itself when it is back.
+      await redis.stop();
+      await expect.poll(async () => (await room.state()).up, { timeout: 5000 }).toBe(false);
+      await redis.start();
+      await expect.poll(async () => (await room.state()).up, { timeout: 10_000 }).toBe(true);
+      // A Redis without persistence lost the attendee user: the board makes it again.
+      const joined = {
+        type: "joined" as const,
+        name: "Ada",
+        at: new Date().toISOString(),
+        version: "t",
+      };
+      await expect
+        .poll(
+          () =>
+            publishToRoom(url, joined).then(
+              () => true,
+              () => false,
+            ),
+          { timeout: 5000 },
+        )
+        .toBe(true);
+      await grade(starter.path, { cmd: `node ${sessionApp}` }, { FIXTURE_STORE: "redis" });
+      await expect
+        .poll(async () => (await tiles()).find((t) => t.name === "Ada")?.verdict, { timeout: 5000 })
+        .toBe("pass");
+      expect(
+        room.events
+          .filter((e) => e.type === "board:redis")
+          .map((e) => e.type === "board:redis" && e.up),
+      ).toEqual([false, true]);
+    } finally {
+      await room.stop();
+    }
+  });
+
+  it("skips foreign and malformed entries, and the attendee user may only append", async () => {
+    await using redis = await ownRedis();
+    await using room = await runBoard(redis.url, "day-2", { createUser: true });
+    const keys = roomKeys("day-2");
+    const admin = roomConnection(redis.url, { retry: false });
+    await connectRoom(admin, redis.url);
+    try {
+      await admin.xadd(keys.events, "*", "foo", "bar");
+      await admin.xadd(keys.events, "*", "schema", "session-lab/room@1", "data", "{not json");
+    } finally {
+      admin.disconnect();
+    }
+    await expect.poll(async () => (await room.state()).view.skipped, { timeout: 3000 }).toBe(2);
+
+    const attendee = joinUrl(room.banner.joinLine);
+    await publishToRoom(attendee, {
+      type: "joined",
+      name: "Ada",
+      at: new Date().toISOString(),
+      version: "t",
+    });
+    const { redisUrl } = { redisUrl: attendee.slice(0, attendee.indexOf("#")) };
+    const limited = roomConnection(redisUrl, { retry: false });
+    await connectRoom(limited, redisUrl);
+    try {
+      await expect(limited.hgetall(keys.latest)).rejects.toThrow(/NOPERM/);
+      await expect(limited.set("someone-else:key", "x")).rejects.toThrow(/NOPERM/);
+    } finally {
+      limited.disconnect();
+    }
+  });
+});

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { board } from "../../src/commands/board.js";
+import type { LabEvent } from "../../src/events.js";
+import { redisAnswers } from "../../src/redis/inspect.js";
+import { findFreePorts } from "./ports.js";
+
+/** A redis-server of the test's own, which the test may stop and start again on its port. */
+export async function ownRedis() {
+  const [port] = await findFreePorts(1);
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    const deadline = Date.now() + 5000;
+    while (!(await redisAnswers(url, 200))) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on :${port}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((resolve) => c.once("exit", resolve));
+    c.kill("SIGKILL");
+    await exited;
+  };
+  await start();
+  return { url, port, start, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** The board command running in this process on a free port, until disposed. */
+export async function runBoard(
+  redisUrl: string,
+  room: string,
+  extra: { createUser?: boolean } = {},
+) {
+  const events: LabEvent[] = [];
+  const controller = new AbortController();
+  let readyResolve: (e: Extract<LabEvent, { type: "board:ready" }>) => void = () => {};
+  const ready = new Promise<Extract<LabEvent, { type: "board:ready" }>>((r) => {
+    readyResolve = r;
+  });
+  const done = board({
+    redisUrl,
+    room,
+    host: "127.0.0.1",
+    port: 0,
+    createUser: extra.createUser ?? false,
+    exportTo: undefined,
+    stuck: { sameCause: 3, minutes: 10 },
+    emit: (e) => {
+      events.push(e);
+      if (e.type === "board:ready") readyResolve(e);
+    },
+    signal: controller.signal,
+  });
+  const banner = await Promise.race([
+    ready,
+    done.then(() => Promise.reject(new Error("board ended"))),
+  ]);
+  const state = async () => {
+    const res = await fetch(new URL("state", banner.url));
+    return (await res.json()) as {
+      up: boolean;
+      view: {
+        tiles: { name: string; verdict: string; causeId: string }[];
+        total: number;
+        skipped: number;
+      };
+    };
+  };
+  return {
+    banner,
+    events,
+    state,
+    stop: async () => {
+      controller.abort();
+      await done;
+    },
+    async [Symbol.asyncDispose]() {
+      controller.abort();
+      await done.catch(() => {});
+    },
+  };
+}

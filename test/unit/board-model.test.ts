@@ -1,0 +1,260 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../src/errors.js";
+import type { RoomEvent } from "../../src/room/room-event.js";
+import { decodeRoomEvent, encodeRoomEvent } from "../../src/room/room-event.js";
+import { formatRoomUrl, parseAttendeeName, parseRoomUrl } from "../../src/room/room-url.js";
+import {
+  applyEvent,
+  type BoardState,
+  boardView,
+  EMPTY_BOARD,
+  resultsCsv,
+} from "../../src/web/board-model.js";
+
+const T0 = Date.parse("2026-11-26T10:00:00Z");
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+function check(
+  name: string,
+  minutes: number,
+  verdict: "pass" | "fail" | "error",
+  causeId?: string,
+): RoomEvent {
+  return {
+    type: "check",
+    name,
+    at: at(minutes),
+    version: "0.1.0",
+    exercise: "01-shared-sessions",
+    verdict,
+    ...(causeId ? { causeId, cause: `because ${causeId}` } : {}),
+    scenarios: [],
+    durationMs: 500,
+  };
+}
+const joined = (name: string, minutes: number): RoomEvent => ({
+  type: "joined",
+  name,
+  at: at(minutes),
+  version: "0.1.0",
+});
+
+function fold(events: (RoomEvent | undefined)[]): BoardState {
+  return events.reduce(applyEvent, EMPTY_BOARD);
+}
+
+describe("the board's state, from the room's events", () => {
+  it.each([
+    [
+      "a join shows a tile with no check",
+      [joined("Ada", 0)],
+      "Ada",
+      { verdict: "none", mark: "·", checks: 0 },
+    ],
+    [
+      "a failing check",
+      [check("Ada", 1, "fail", "own-store")],
+      "Ada",
+      { verdict: "fail", mark: "✘", causeId: "own-store" },
+    ],
+    [
+      "a check that could not run",
+      [check("Ada", 1, "error", "app-did-not-start")],
+      "Ada",
+      { verdict: "error", mark: "⚠", label: "could not run" },
+    ],
+    [
+      "a pass after a failure",
+      [check("Ada", 1, "fail", "own-store"), check("Ada", 2, "pass")],
+      "Ada",
+      { verdict: "pass", mark: "✔", cause: "", checks: 2 },
+    ],
+    [
+      "a join after checks changes nothing",
+      [check("Ada", 1, "pass"), joined("Ada", 2)],
+      "Ada",
+      { verdict: "pass", checks: 1 },
+    ],
+  ] as const)("%s", (_name, events, who, expected) => {
+    const view = boardView("r", fold([...events]), T0);
+    expect(view.tiles.find((t) => t.name === who)).toMatchObject(expected);
+  });
+
+  it.each([
+    [
+      "the same cause on 3 checks in a row",
+      [
+        check("Ada", 1, "fail", "own-store"),
+        check("Ada", 2, "fail", "own-store"),
+        check("Ada", 3, "fail", "own-store"),
+      ],
+      4,
+      "own-store on 3 checks in a row",
+    ],
+    [
+      "3 failures, but not the same cause",
+      [
+        check("Ada", 1, "fail", "own-store"),
+        check("Ada", 2, "fail", "secret-mismatch"),
+        check("Ada", 3, "fail", "own-store"),
+      ],
+      4,
+      undefined,
+    ],
+    [
+      "no pass 10 minutes after the first check",
+      [check("Ada", 0, "fail", "own-store")],
+      10,
+      "no pass 10 min after the first check",
+    ],
+    [
+      "a pass ends being stuck",
+      [
+        check("Ada", 0, "fail", "x"),
+        check("Ada", 1, "fail", "x"),
+        check("Ada", 2, "fail", "x"),
+        check("Ada", 3, "pass"),
+      ],
+      30,
+      undefined,
+    ],
+  ] as const)("stuck: %s", (_name, events, now, reason) => {
+    const view = boardView("r", fold([...events]), T0 + now * 60_000);
+    expect(view.tiles[0]?.stuck).toBe(reason);
+    expect(view.stuck.length).toBe(reason ? 1 : 0);
+  });
+
+  it("puts the stuck first, then the failing, the silent, and those who pass", () => {
+    const state = fold([
+      check("Pat", 0, "pass"),
+      joined("Quinn", 0),
+      check("Ray", 0, "fail", "own-store"),
+      check("Sam", 0, "fail", "x"),
+      check("Sam", 1, "fail", "x"),
+      check("Sam", 2, "fail", "x"),
+    ]);
+    expect(boardView("r", state, T0 + 3 * 60_000).tiles.map((t) => t.name)).toEqual([
+      "Sam",
+      "Ray",
+      "Quinn",
+      "Pat",
+    ]);
+  });
+
+  it("counts the attendees failing now on each cause, most first, and the passes over time", () => {
+    const state = fold([
+      check("A", 0, "fail", "own-store"),
+      check("B", 1, "fail", "own-store"),
+      check("C", 2, "error", "app-did-not-start"),
+      check("D", 3, "pass"),
+      check("A", 4, "pass"),
+    ]);
+    const view = boardView("r", state, T0);
+    expect(view.causes).toEqual([
+      { causeId: "app-did-not-start", count: 1 },
+      { causeId: "own-store", count: 1 },
+    ]);
+    expect(view.passing).toBe(2);
+    expect(view.timeline.map((p) => p.passing)).toEqual([0, 1, 2]);
+  });
+
+  it("counts entries that are not events and shows nothing of them", () => {
+    const state = fold([undefined, joined("Ada", 0), undefined]);
+    expect(boardView("r", state, T0)).toMatchObject({ skipped: 2, total: 1 });
+  });
+
+  it("writes one CSV row per attendee, quoted, with no spreadsheet formulas", () => {
+    const csv = resultsCsv(
+      fold([check("Ada, L.", 0, "fail", "own-store"), check("=HYPERLINK(1)", 1, "pass")]),
+    );
+    expect(csv.split("\r\n")).toEqual([
+      "name,exercise,verdict,causeId,cause,checks,first check,first pass,last check",
+      `'=HYPERLINK(1),01-shared-sessions,pass,,,1,${at(1)},${at(1)},${at(1)}`,
+      `"Ada, L.",01-shared-sessions,fail,own-store,because own-store,1,${at(0)},,${at(0)}`,
+      "",
+    ]);
+  });
+});
+
+describe("room events on the wire", () => {
+  it("come back as they went", () => {
+    const event = check("Ada", 0, "fail", "own-store");
+    expect(decodeRoomEvent(encodeRoomEvent(event))).toEqual(event);
+  });
+
+  it.each([
+    ["another program's entry", { foo: "bar" }],
+    ["not JSON", { schema: "session-lab/room@1", data: "{" }],
+    [
+      "no name",
+      { schema: "session-lab/room@1", data: JSON.stringify({ type: "joined", at: at(0) }) },
+    ],
+    [
+      "a bad date",
+      {
+        schema: "session-lab/room@1",
+        data: JSON.stringify({ type: "joined", name: "A", at: "soon" }),
+      },
+    ],
+    [
+      "an unknown verdict",
+      {
+        schema: "session-lab/room@1",
+        data: JSON.stringify({
+          type: "check",
+          name: "A",
+          at: at(0),
+          exercise: "x",
+          verdict: "meh",
+        }),
+      },
+    ],
+    [
+      "an unknown type",
+      {
+        schema: "session-lab/room@1",
+        data: JSON.stringify({ type: "rm -rf", name: "A", at: at(0) }),
+      },
+    ],
+  ])("%s is skipped", (_name, fields) => {
+    expect(decodeRoomEvent(fields as Record<string, string>)).toBeUndefined();
+  });
+
+  it("caps long texts", () => {
+    const fields = encodeRoomEvent({
+      ...check("A", 0, "fail", "x"),
+      cause: "y".repeat(10_000),
+    } as RoomEvent);
+    const event = decodeRoomEvent(fields);
+    expect(event?.type === "check" && event.cause?.length).toBe(200);
+  });
+});
+
+describe("room URLs and names", () => {
+  it("reads the room after #, and writes the attendee's credentials in", () => {
+    expect(parseRoomUrl("redis://u:p@10.0.0.5:6379/2#Day-1")).toEqual({
+      redisUrl: "redis://u:p@10.0.0.5:6379/2",
+      room: "day-1",
+    });
+    expect(
+      formatRoomUrl("rediss://admin:secret@cache.example:6380", "day-1", {
+        user: "att",
+        password: "pw",
+      }),
+    ).toBe("rediss://att:pw@cache.example:6380#day-1");
+  });
+
+  it.each([
+    "redis://h:6379",
+    "redis://h:6379#",
+    "redis://h:6379#no spaces",
+    "http://h#room",
+    "nonsense#room",
+  ])("rejects %s in one sentence", (url) => {
+    expect(() => parseRoomUrl(url)).toThrow(UsageError);
+  });
+
+  it.each([undefined, "", "   ", "x".repeat(41)])("rejects the name %j", (name) => {
+    expect(() => parseAttendeeName(name)).toThrow(UsageError);
+  });
+});
