@@ -134,6 +134,7 @@ export type LabEvent =
   | { type: "room:joined"; room: string; name: string }
   | { type: "room:left"; room: string | undefined }
   | { type: "room:published"; room: string; name: string }
+  | { type: "ui:ready"; url: string; buttons: boolean }
   | { type: "stopping"; reason: string }
   | { type: "stopped" };
 

@@ -3,9 +3,11 @@ import type { CheckOptions } from "../commands/check.js";
 import { LabError, UsageError } from "../errors.js";
 import { couldNotRunReport, VERDICT_OUTCOMES } from "../scenarios/report.js";
 import {
+  DEFAULT_PORT,
   parseClusterOptions,
   parseHttpUrl,
   parseLoadOptions,
+  parseUiOptions,
   type RawClusterOptions,
 } from "./options.js";
 import {
@@ -30,13 +32,22 @@ export function registerClusterCommands(
       "how long the proxy waits for an instance's answer before a 504 (default 30)",
     )
     .option("--no-watch", "do not restart the instances when a file changes")
+    .option("--ui", "serve the live page for the projector (on --ui-port)")
+    .option("--ui-port <port>", "the live page's port (default: the proxy's port + 99)")
     .option("--json", "print events as JSON lines instead of text")
     .action(
       async (
         exercise: string | undefined,
-        raw: RawClusterOptions & { quiet?: boolean; watch: boolean; json?: boolean },
+        raw: RawClusterOptions & {
+          quiet?: boolean;
+          watch: boolean;
+          json?: boolean;
+          ui?: boolean;
+          uiPort?: string;
+        },
       ) => {
         const choice = parseClusterOptions(raw, context.cwd);
+        const ui = parseUiOptions(raw, choice.port + 99, choice.port);
         const emit = await reporter(context, raw);
         const interactive = context.stdin.isTTY === true && !raw.json;
         const [{ start }, { keyActions }, { outputGate }] = await Promise.all([
@@ -47,6 +58,7 @@ export function registerClusterCommands(
         // Stopped by q: success; stopped by a signal: main gives the signal's exit code.
         await start({
           ...choice,
+          ui,
           exercise,
           watch: raw.watch,
           interactive,
@@ -102,6 +114,8 @@ export function registerClusterCommands(
       "--url <url>",
       "drive a running start (http://127.0.0.1:5000) or any deployment instead",
     )
+    .option("--ui", "serve the live page with charts per instance (on --ui-port)")
+    .option("--ui-port <port>", `the live page's port (default ${DEFAULT_PORT + 99})`)
     .option("--json", "print the figures as one JSON document")
     .action(
       async (
@@ -112,12 +126,15 @@ export function registerClusterCommands(
           requests?: string;
           url?: string;
           json?: boolean;
+          ui?: boolean;
+          uiPort?: string;
         },
       ) => {
         const drive = parseLoadOptions(raw);
+        const ui = parseUiOptions(raw, DEFAULT_PORT + 99, undefined);
         const options = await labOptions(context, exercise, raw);
         const { load } = await import("../commands/load.js");
-        const report = await load({ ...options, ...drive });
+        const report = await load({ ...options, ...drive, ui });
         if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         setOutcome("success");
       },

@@ -175,3 +175,30 @@ export function parseLoadOptions(raw: { users?: string; duration?: string; reque
   }
   return { users, durationMs: Math.round(seconds * 1000), requests };
 }
+
+/** Validates --ui and --ui-port: the live page's port, never the proxy's. */
+export function parseUiOptions(
+  raw: { ui?: boolean; uiPort?: string },
+  fallback: number,
+  proxyPort: number | undefined,
+): { port: number } | undefined {
+  if (!raw.ui) {
+    if (raw.uiPort !== undefined)
+      throw new UsageError("--ui-port was given without --ui.", "Add --ui to serve the live page.");
+    return undefined;
+  }
+  const port = parseInteger(raw.uiPort, fallback, "--ui-port");
+  if (port < 1 || port > 65535) {
+    throw new UsageError(
+      `--ui-port must be between 1 and 65535, not ${port}.`,
+      `Try --ui-port ${fallback}.`,
+    );
+  }
+  if (proxyPort !== undefined && port >= proxyPort && port <= proxyPort + MAX_INSTANCES) {
+    throw new UsageError(
+      `--ui-port ${port} is one of the lab's own ports (the proxy's or an instance's).`,
+      `Leave it out (it is then ${proxyPort + 99}), or choose one above ${proxyPort + MAX_INSTANCES}.`,
+    );
+  }
+  return { port };
+}

@@ -1,10 +1,14 @@
-import { InterruptedError, LabError } from "../errors.js";
+import { InterruptedError, LabError, UsageError } from "../errors.js";
+import type { Emit } from "../events.js";
 import { REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
+import { createLivePage } from "../lab/live-page.js";
 import { type LabOptions, openLab } from "../lab/setup.js";
 import type { LoadReport } from "../scenarios/report.js";
 import { runLoad } from "../scenarios/simulated-users.js";
 
 export interface LoadOptions extends Omit<LabOptions, "port"> {
+  /** Serve the live page (charts per instance) on this port; it stays open after the run. */
+  readonly ui?: { readonly port: number };
   readonly users: number;
   readonly durationMs: number;
   readonly requests: number | undefined;
@@ -16,23 +20,51 @@ export interface LoadOptions extends Omit<LabOptions, "port"> {
  * own (or --url: a running start, or any deployment), counting the sessions lost.
  */
 export async function load(options: LoadOptions): Promise<LoadReport> {
-  const lab = await openLab(options);
+  if (options.ui && options.url) {
+    throw new UsageError(
+      "--ui shows the lab's own proxy, and with --url the load goes to another one.",
+      "Open the live page of the running start instead (start --ui), or leave --url out.",
+    );
+  }
+  const live = options.ui ? createLivePage() : undefined;
+  const emit: Emit = live
+    ? (event) => {
+        live.see(event);
+        options.emit(event);
+      }
+    : options.emit;
+  // The live page sees the private lab's instances come and go, which load does not report.
+  const lab = await openLab({ ...options, tap: live ? (event) => live.see(event) : undefined });
   let report: LoadReport;
   try {
     const { cluster } = lab;
+    if (cluster && live && options.ui) {
+      const url = await live.serve({ host: options.host, port: options.ui.port, cluster });
+      emit({ type: "ui:ready", url, buttons: false });
+    }
     if (cluster) {
       await cluster.instances.start(options.signal);
       cluster.setAvailable(true);
     }
     const n = options.instances;
     report = await drive(
-      options,
+      { ...options, emit },
       cluster?.proxy.url ?? options.url ?? "",
       cluster
         ? `${n} instance${n === 1 ? "" : "s"} of ${cluster.app.command.description}`
         : (options.url ?? ""),
     );
+    // With the page open, the summary stays on the projector until Ctrl-C.
+    if (live && !options.signal.aborted) {
+      emit({
+        type: "warning",
+        message: "The live page stays open with the summary: Ctrl-C closes it.",
+      });
+      await aborted(options.signal);
+      return report;
+    }
   } finally {
+    await live?.close();
     await lab.close();
   }
   if (options.signal.aborted) {
@@ -89,4 +121,11 @@ export class LoadFailedError extends LabError {
   ) {
     super(message, hint);
   }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true }),
+  );
 }

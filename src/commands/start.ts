@@ -1,4 +1,11 @@
-import { type InteractiveOptions, runInteractive, type StoppedBy } from "../lab/interactive.js";
+import type { Emit } from "../events.js";
+import {
+  type InteractiveOptions,
+  runInteractive,
+  type StartAction,
+  type StoppedBy,
+} from "../lab/interactive.js";
+import { createLivePage } from "../lab/live-page.js";
 import { type LabOptions, openLab } from "../lab/setup.js";
 
 export type { StartAction } from "../lab/interactive.js";
@@ -8,6 +15,8 @@ export interface StartOptions
     Omit<InteractiveOptions, "dir" | "publish"> {
   /** The proxy's port; instances take the next `instances` ports. */
   readonly port: number;
+  /** Serve the live page for the projector on this port (never the proxy's). */
+  readonly ui?: { readonly port: number };
 }
 
 export interface StartResult {
@@ -19,17 +28,47 @@ export interface StartResult {
  * signal aborts. Throws a LabError when the lab cannot be set up at all.
  */
 export async function start(options: StartOptions): Promise<StartResult> {
-  const lab = await openLab(options);
+  const live = options.ui ? createLivePage() : undefined;
+  const emit: Emit = live
+    ? (event) => {
+        live.see(event);
+        options.emit(event);
+      }
+    : options.emit;
+  const lab = await openLab({ ...options, emit });
+  // The page's buttons act as the keys do, through the same listener.
+  const listeners = new Set<(action: StartAction) => void>();
+  const act = (action: StartAction) => {
+    for (const listener of listeners) listener(action);
+  };
   try {
     const cluster = lab.cluster;
     if (!cluster) throw new Error("start always runs a cluster of its own");
+    if (live && options.ui) {
+      const url = await live.serve({
+        host: options.host,
+        port: options.ui.port,
+        cluster,
+        actions: { check: () => act("check"), restart: () => act("restart") },
+      });
+      emit({ type: "ui:ready", url, buttons: options.host === "127.0.0.1" });
+    }
+    const actions = (listener: (action: StartAction) => void) => {
+      listeners.add(listener);
+      const fromKeys = options.actions?.(listener);
+      return () => {
+        listeners.delete(listener);
+        fromKeys?.();
+      };
+    };
     return {
       stoppedBy: await runInteractive(
         { ...lab, cluster },
-        { ...options, publish: !options.solution },
+        { ...options, emit, actions, publish: !options.solution },
       ),
     };
   } finally {
+    await live?.close();
     await lab.close();
     options.emit({ type: "stopped" });
   }

@@ -42,6 +42,8 @@ export interface LabOptions {
   readonly emit: Emit;
   /** The lab's output, so the instances' logs are read no faster than it takes them. */
   readonly output?: OutputGate;
+  /** Sees every event, also those a private lab does not report (the live page). */
+  readonly tap?: Emit;
 }
 
 /** A lab that is set up: what it runs, against which Redis, and the one way to tear it down. */
@@ -73,11 +75,18 @@ const PRIVATE_EVENTS = new Set<LabEvent["type"]>([
 export async function openLab(options: LabOptions): Promise<Lab> {
   const owned = options.url === undefined;
   const attended = options.port !== undefined;
-  const emit: Emit = attended
+  const report: Emit = attended
     ? options.emit
     : (event) => {
         if (PRIVATE_EVENTS.has(event.type)) options.emit(event);
       };
+  const tap = options.tap;
+  const emit: Emit = tap
+    ? (event) => {
+        tap(event);
+        report(event);
+      }
+    : report;
   const chosen = chooseRedisUrl(options.redisUrl, options.env);
   const [exercise] = await Promise.all([
     resolveExercise(options.exercise, options.dir),

@@ -20,7 +20,14 @@ export const NOT_CONNECTED = new Set([
 ]);
 
 export type ForwardOutcome =
-  | { kind: "answered"; status: number; setCookie: boolean }
+  | {
+      kind: "answered";
+      status: number;
+      setCookie: boolean;
+      /** With `capture`: the Set-Cookie lines, and a small answer's body. */
+      cookies?: string[];
+      body?: Buffer;
+    }
   | { kind: "not-connected"; error: unknown }
   | { kind: "failed"; status: number };
 
@@ -37,6 +44,8 @@ export function forward(
   hasBody: boolean,
   /** The X-Served-By value naming `upstream`, made once per instance. */
   servedBy: string,
+  /** Keep the Set-Cookie lines and a small answer's body for an observer (the live page). */
+  capture = false,
 ): Promise<ForwardOutcome> {
   return new Promise((resolve) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -95,13 +104,20 @@ export function forward(
           }
         },
         onResponseEnd() {
+          let body: Buffer | undefined;
           if (held) {
+            body = held.chunks.length === 1 ? held.chunks[0] : Buffer.concat(held.chunks);
             res.writeHead(status, held.headers);
-            res.end(held.chunks.length === 1 ? held.chunks[0] : Buffer.concat(held.chunks));
+            res.end(body);
           } else {
             res.end();
           }
-          settle({ kind: "answered", status, setCookie });
+          if (!capture) settle({ kind: "answered", status, setCookie });
+          else {
+            const lines = held?.headers["set-cookie"];
+            const cookies = lines === undefined ? [] : Array.isArray(lines) ? lines : [lines];
+            settle({ kind: "answered", status, setCookie, cookies, body });
+          }
         },
         onResponseError(_c, error) {
           if (settled) return;

@@ -25,12 +25,29 @@ export interface ProxyOptions {
   readonly emit: Emit;
 }
 
+/** One request through the proxy as an observer (the live page) sees it. */
+export interface ProxyExchange {
+  readonly method: string;
+  readonly path: string;
+  readonly instance: InstanceRef | null;
+  readonly status: number;
+  readonly ms: number;
+  /** The request's Cookie header. */
+  readonly cookie: string | undefined;
+  /** The answer's Set-Cookie lines. */
+  readonly setCookies: readonly string[];
+  /** The answer's body, when it was small enough to be held (64 KB). */
+  readonly body: Buffer | undefined;
+}
+
 /** A running round-robin reverse proxy; `close()` frees its port and upstream connections. */
 export interface LabProxy {
   readonly url: string;
   readonly port: number;
   /** Takes an instance out of (false) or back into (true) the rotation. */
   setAvailable(index: number, available: boolean): void;
+  /** Sees every exchange from now on (undefined: nobody, and nothing is kept for it). */
+  observe(observer: ((exchange: ProxyExchange) => void) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -51,13 +68,16 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   const pickNext = createRoundRobin(upstreams.length);
   const isUp = (i: number) => available[i] === true;
   const servedBy = upstreams.map((u) => `instance-${u.index} :${u.port}`);
+  let observer: ((exchange: ProxyExchange) => void) | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const method = req.method ?? "GET";
     const hasBody =
       req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
-    const send = (i: number) => forward(req, res, pools[i]!, upstreams[i]!, hasBody, servedBy[i]!);
+    const watching = observer;
+    const send = (i: number) =>
+      forward(req, res, pools[i]!, upstreams[i]!, hasBody, servedBy[i]!, watching !== undefined);
     let index = method === "OPTIONS" && req.url === "*" ? -1 : pickNext(isUp);
     let outcome: ForwardOutcome = { kind: "failed", status: 503 };
     if (req.url === "*") {
@@ -89,14 +109,25 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
         outcome = { kind: "failed", status: 502 };
       }
     }
+    const ms = Math.round((performance.now() - started) * 10) / 10;
     emit({
       type: "request",
       method,
       path: req.url ?? "/",
       instance: upstreams[index] ?? null,
       status: outcome.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
+      ms,
       setCookie: outcome.kind === "answered" && outcome.setCookie,
+    });
+    watching?.({
+      method,
+      path: req.url ?? "/",
+      instance: upstreams[index] ?? null,
+      status: outcome.status,
+      ms,
+      cookie: req.headers.cookie,
+      setCookies: outcome.kind === "answered" ? (outcome.cookies ?? []) : [],
+      body: outcome.kind === "answered" ? outcome.body : undefined,
     });
   };
 
@@ -136,6 +167,9 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   return {
     url: `http://${urlHost(host)}:${port}/`,
     port,
+    observe(next) {
+      observer = next;
+    },
     setAvailable(index, value) {
       const i = upstreams.findIndex((u) => u.index === index);
       if (i >= 0) available[i] = value;

@@ -57,9 +57,18 @@ export async function startWebServer(options: {
   /** The asset served for "/", e.g. board.html. */
   index: string;
   handle: Handler;
+  /**
+   * Actions a page may ask for with POST (the live page's buttons), only with the page's
+   * token in X-Session-Lab-Token and from the page's own origin. None: read-only.
+   */
+  actions?: { readonly token: string; readonly run: Readonly<Record<string, () => void>> };
 }): Promise<WebServer> {
   const server = createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (req.method === "POST" && options.actions) {
+      answerAction(req, res, options.actions);
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" });
       res.end("This page is read-only.\n");
@@ -94,6 +103,25 @@ export async function startWebServer(options: {
         server.closeAllConnections();
       }),
   };
+}
+
+function answerAction(
+  req: IncomingMessage,
+  res: ServerResponse,
+  actions: { readonly token: string; readonly run: Readonly<Record<string, () => void>> },
+): void {
+  const path = new URL(req.url ?? "/", "http://x").pathname;
+  const action = Object.hasOwn(actions.run, path) ? actions.run[path] : undefined;
+  const origin = req.headers.origin;
+  const sameOrigin = origin === undefined || new URL(origin).host === req.headers.host;
+  if (!action || req.headers["x-session-lab-token"] !== actions.token || !sameOrigin) {
+    res.writeHead(403, { "content-type": "text/plain" });
+    res.end("Not allowed.\n");
+    return;
+  }
+  action();
+  res.writeHead(204);
+  res.end();
 }
 
 /** A JSON answer; `<` is escaped, so the JSON cannot close a script tag it is put into. */

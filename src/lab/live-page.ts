@@ -1,0 +1,84 @@
+import { LabError } from "../errors.js";
+import type { LabEvent } from "../events.js";
+import type { ProxyExchange } from "../proxy/proxy.js";
+import { applyExchange, applyLabEvent, emptyLive, type LiveState } from "../web/live-model.js";
+import { type LiveServer, startLiveServer } from "../web/live-server.js";
+import type { LabCluster } from "./setup.js";
+
+/** The live page's side of a lab: it sees the lab's events and every request through its proxy. */
+export interface LivePage {
+  /** Feeds one of the lab's events to the page. */
+  see(event: LabEvent): void;
+  /** Starts serving the page for this cluster; resolves with its address. */
+  serve(options: {
+    host: string;
+    port: number;
+    cluster: LabCluster;
+    actions?: { check(): void; restart(): void };
+  }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Only the exercise's own pages are read, and only this much of them. */
+const PAGE_TEXT = 16 * 1024;
+
+export function createLivePage(): LivePage {
+  let state: LiveState = emptyLive([]);
+  let server: LiveServer | undefined;
+  let cluster: LabCluster | undefined;
+  const pending: LabEvent[] = [];
+  return {
+    see(event) {
+      if (!server) pending.push(event);
+      else {
+        state = applyLabEvent(state, event);
+        server.changed();
+      }
+    },
+    async serve(options) {
+      cluster = options.cluster;
+      state = emptyLive(cluster.upstreams);
+      for (const event of pending.splice(0)) state = applyLabEvent(state, event);
+      server = await startLiveServer({
+        host: options.host,
+        port: options.port,
+        state: () => state,
+        actions: options.actions,
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "EADDRINUSE") throw error;
+        throw new LabError(
+          `Port ${options.port} is already in use, so the live page cannot be served there.`,
+          "Choose another with --ui-port <port>.",
+        );
+      });
+      const live = server;
+      cluster.proxy.observe((exchange) => {
+        state = applyExchange(state, toLive(exchange));
+        live.changed();
+      });
+      return live.url;
+    },
+    async close() {
+      cluster?.proxy.observe(undefined);
+      await server?.close();
+    },
+  };
+}
+
+function toLive(exchange: ProxyExchange) {
+  const page =
+    exchange.path === "/" ||
+    exchange.path.startsWith("/?") ||
+    exchange.path.startsWith("/session/");
+  return {
+    at: Date.now(),
+    method: exchange.method,
+    path: exchange.path,
+    instance: exchange.instance,
+    status: exchange.status,
+    ms: exchange.ms,
+    cookie: exchange.cookie,
+    setCookies: exchange.setCookies,
+    body: page && exchange.body ? exchange.body.subarray(0, PAGE_TEXT).toString("utf8") : undefined,
+  };
+}

@@ -1,0 +1,332 @@
+import type { InstanceRef, LabEvent } from "../events.js";
+
+/** One request through the lab's proxy, as the live page needs it. */
+export interface LiveExchange {
+  readonly at: number;
+  readonly method: string;
+  readonly path: string;
+  readonly instance: InstanceRef | null;
+  readonly status: number;
+  readonly ms: number;
+  readonly cookie: string | undefined;
+  readonly setCookies: readonly string[];
+  /** The page's text, for the exercise's own pages. */
+  readonly body: string | undefined;
+}
+
+export type InstanceStatus = "starting" | "up" | "restarting" | "down";
+
+export interface LiveInstance {
+  readonly index: number;
+  readonly port: number;
+  readonly status: InstanceStatus;
+  readonly served: number;
+  readonly reads: number;
+  readonly lost: number;
+}
+
+export interface FeedEntry {
+  readonly at: number;
+  readonly method: string;
+  readonly path: string;
+  readonly port: number | null;
+  readonly status: number;
+  readonly ms: number;
+  /** A short name for the visitor's session cookie. */
+  readonly visitor: string | undefined;
+  /** For a page of the exercise: did it show the visitor's value (false: lost)? */
+  readonly shows: boolean | undefined;
+}
+
+interface Visitor {
+  readonly id: string;
+  readonly value: string | undefined;
+  readonly lastAt: number;
+  readonly seen: readonly {
+    readonly port: number | null;
+    readonly shows: boolean | undefined;
+    readonly path: string;
+  }[];
+}
+
+/** A second of traffic: per instance, requests, reads of a value, and lost reads. */
+interface Bucket {
+  readonly second: number;
+  readonly perPort: Readonly<Record<number, { requests: number; reads: number; lost: number }>>;
+}
+
+export interface LiveState {
+  readonly instances: readonly LiveInstance[];
+  readonly feed: readonly FeedEntry[];
+  readonly visitors: ReadonlyMap<string, Visitor>;
+  readonly buckets: readonly Bucket[];
+  readonly requests: number;
+  readonly lost: number;
+  readonly load?: { readonly running: boolean; readonly summary?: string };
+  readonly check?: {
+    readonly running: boolean;
+    readonly verdict?: string;
+    readonly cause?: string;
+    readonly scenarios: readonly {
+      readonly id: string;
+      readonly status: string;
+      readonly summary: string;
+    }[];
+  };
+}
+
+const FEED = 40;
+const VISITORS = 200;
+const SEEN = 30;
+const BUCKETS = 60;
+
+export function emptyLive(instances: readonly InstanceRef[]): LiveState {
+  return {
+    instances: instances.map((i) => ({ ...i, status: "starting", served: 0, reads: 0, lost: 0 })),
+    feed: [],
+    visitors: new Map(),
+    buckets: [],
+    requests: 0,
+    lost: 0,
+  };
+}
+
+/** A short, stable name for a session cookie: 6 hex digits (FNV-1a), never the cookie itself. */
+export function visitorId(cookie: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < cookie.length; i++) {
+    hash ^= cookie.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0").slice(0, 6);
+}
+
+/** The Cookie header a browser would send after these Set-Cookie lines (name=value pairs). */
+function cookiePairs(lines: readonly string[]): string | undefined {
+  const pairs = lines.map((l) => l.split(";", 1)[0]?.trim()).filter((p) => p && !p.endsWith("="));
+  return pairs.length > 0 ? pairs.join("; ") : undefined;
+}
+
+/**
+ * The state after one more request: counters, the feed, the visitor whose session it used,
+ * and whether the exercise's page showed that visitor's value (a lost read when it did not).
+ */
+export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
+  const visitors = new Map(state.visitors);
+  const sent = ex.cookie?.trim() || undefined;
+  const issued = cookiePairs(ex.setCookies);
+  const key = sent ?? issued;
+  const before = key ? visitors.get(key) : undefined;
+  let value = before?.value;
+  let shows: boolean | undefined;
+  const set = /^\/session\/set\/([^/?#]+)/.exec(ex.path);
+  if (set?.[1]) value = safeDecode(set[1]);
+  else if (ex.path.startsWith("/session/unset")) value = undefined;
+  else if ((ex.path === "/" || ex.path.startsWith("/?")) && value !== undefined && ex.status < 400)
+    shows = ex.body === undefined ? undefined : pageShows(ex.body, value);
+  const port = ex.instance?.port ?? null;
+  if (key) {
+    const visitor: Visitor = {
+      id: visitorId(key),
+      value,
+      lastAt: ex.at,
+      seen: [...(before?.seen ?? []), { port, shows, path: ex.path }].slice(-SEEN),
+    };
+    visitors.delete(key);
+    visitors.set(key, visitor);
+    // A new cookie for a visitor (a session made anew) is the same visitor from now on.
+    if (sent && issued && issued !== sent) visitors.set(issued, visitor);
+    while (visitors.size > VISITORS) visitors.delete(visitors.keys().next().value as string);
+  }
+  const lost = shows === false;
+  const instances = state.instances.map((i) =>
+    i.port === port
+      ? {
+          ...i,
+          served: i.served + 1,
+          reads: i.reads + (shows === undefined ? 0 : 1),
+          lost: i.lost + (lost ? 1 : 0),
+        }
+      : i,
+  );
+  const entry: FeedEntry = {
+    at: ex.at,
+    method: ex.method,
+    path: ex.path,
+    port,
+    status: ex.status,
+    ms: ex.ms,
+    visitor: key ? visitorId(key) : undefined,
+    shows,
+  };
+  return {
+    ...state,
+    instances,
+    visitors,
+    feed: [...state.feed, entry].slice(-FEED),
+    buckets: addToBucket(state.buckets, ex.at, port, shows),
+    requests: state.requests + 1,
+    lost: state.lost + (lost ? 1 : 0),
+  };
+}
+
+function addToBucket(
+  buckets: readonly Bucket[],
+  at: number,
+  port: number | null,
+  shows: boolean | undefined,
+) {
+  const second = Math.floor(at / 1000);
+  const last = buckets.at(-1);
+  const bucket: Bucket = last?.second === second ? last : { second, perPort: {} };
+  if (port === null) return buckets;
+  const prev = bucket.perPort[port] ?? { requests: 0, reads: 0, lost: 0 };
+  const next: Bucket = {
+    second,
+    perPort: {
+      ...bucket.perPort,
+      [port]: {
+        requests: prev.requests + 1,
+        reads: prev.reads + (shows === undefined ? 0 : 1),
+        lost: prev.lost + (shows === false ? 1 : 0),
+      },
+    },
+  };
+  return [...(last?.second === second ? buckets.slice(0, -1) : buckets), next].slice(-BUCKETS);
+}
+
+/** The state after one of the lab's own events: instances coming and going, a check, a load. */
+export function applyLabEvent(state: LiveState, event: LabEvent): LiveState {
+  const setStatus = (port: number | "all", status: InstanceStatus) => ({
+    ...state,
+    instances: state.instances.map((i) =>
+      port === "all" || i.port === port ? { ...i, status } : i,
+    ),
+  });
+  switch (event.type) {
+    case "instance:ready":
+      return setStatus(event.instance.port, "up");
+    case "instance:exit":
+      return setStatus(event.instance.port, event.expected ? "restarting" : "down");
+    case "cluster:restarting":
+      return setStatus("all", "restarting");
+    case "check:begin":
+      return { ...state, check: { running: true, scenarios: [] } };
+    case "scenario":
+      return {
+        ...state,
+        check: {
+          running: true,
+          scenarios: [
+            ...(state.check?.scenarios ?? []),
+            { id: event.result.id, status: event.result.status, summary: event.result.summary },
+          ],
+        },
+      };
+    case "check:end":
+      return {
+        ...state,
+        check: {
+          running: false,
+          verdict: event.report.verdict,
+          cause: event.report.cause,
+          scenarios: state.check?.scenarios ?? [],
+        },
+      };
+    case "load:begin":
+      return { ...state, load: { running: true } };
+    case "load:end": {
+      const r = event.report;
+      const share =
+        r.reads === 0 ? "no read" : `${((100 * r.lost) / r.reads).toFixed(1)}% of reads lost`;
+      return {
+        ...state,
+        load: {
+          running: false,
+          summary: `${r.requests} requests at ${r.requestsPerSecond} req/s · ${share}`,
+        },
+      };
+    }
+    default:
+      return state;
+  }
+}
+
+export interface LiveView {
+  readonly instances: readonly LiveInstance[];
+  readonly feed: readonly FeedEntry[];
+  readonly visitors: readonly Visitor[];
+  readonly chart: {
+    readonly seconds: readonly number[];
+    readonly ports: readonly number[];
+    readonly rps: readonly (readonly number[])[];
+    readonly lostPct: readonly (readonly (number | null)[])[];
+  };
+  readonly requests: number;
+  readonly lost: number;
+  readonly load?: LiveState["load"];
+  readonly check?: LiveState["check"];
+}
+
+/** What the page shows: the newest visitors first, the last minute as chart series. */
+export function liveView(state: LiveState): LiveView {
+  const ports = state.instances.map((i) => i.port);
+  const buckets = state.buckets;
+  return {
+    instances: state.instances,
+    feed: [...state.feed].reverse(),
+    visitors: [...new Map([...state.visitors.values()].map((v) => [v.id, v])).values()]
+      .sort((a, b) => b.lastAt - a.lastAt)
+      .slice(0, 12),
+    chart: {
+      seconds: buckets.map((b) => b.second),
+      ports,
+      rps: ports.map((p) => buckets.map((b) => b.perPort[p]?.requests ?? 0)),
+      lostPct: ports.map((p) =>
+        buckets.map((b) => {
+          const s = b.perPort[p];
+          return s && s.reads > 0 ? Math.round((1000 * s.lost) / s.reads) / 10 : null;
+        }),
+      ),
+    },
+    requests: state.requests,
+    lost: state.lost,
+    ...(state.load ? { load: state.load } : {}),
+    ...(state.check ? { check: state.check } : {}),
+  };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Whether an exercise page shows the value as the session's: as an element's whole text
+ * (`<strong id="value">hello</strong>`), not merely somewhere in it (a link to set "hello"),
+ * and not when it says no value is set.
+ */
+export function pageShows(body: string, value: string): boolean {
+  for (const v of new Set([value, escapeHtml(value), named(value)]))
+    if (body.includes(`>${v}<`)) return true;
+  if (/no session value/i.test(body)) return false;
+  return body.replace(/<[^>]*>/g, " ").includes(value);
+}
+
+function named(text: string): string {
+  const names: Record<string, string> = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+  };
+  return text.replace(/[&<>"']/g, (c) => names[c] ?? c);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

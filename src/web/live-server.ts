@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type LiveState, liveView } from "./live-model.js";
+import { ASSETS_DIR, sendJson, startWebServer, type WebServer } from "./server.js";
+import { SseChannel } from "./sse.js";
+
+/**
+ * The page updates this many times a second, whatever the traffic: above 4 × 40 requests a
+ * second its feed is a sample (the newest 40 of each update); the counters count them all.
+ */
+const PUSHES_PER_SECOND = 4;
+
+export interface LiveServer extends WebServer {
+  /** The state changed: the pages get the new view (batched). */
+  changed(): void;
+}
+
+/**
+ * The live page for the projector, on a port of its own (never the proxy's). Its buttons
+ * (run the check, restart the instances) exist only on 127.0.0.1, guarded by a token.
+ */
+export async function startLiveServer(options: {
+  host: string;
+  port: number;
+  state: () => LiveState;
+  actions?: { check(): void; restart(): void };
+}): Promise<LiveServer> {
+  const sse = new SseChannel();
+  const loopback = ["127.0.0.1", "localhost", "::1"].includes(options.host);
+  const buttons = loopback && options.actions ? options.actions : undefined;
+  const token = randomBytes(16).toString("hex");
+  const view = () => ({ ...liveView(options.state()), buttons: buttons !== undefined });
+  const page = (await readFile(join(ASSETS_DIR, "live.html"), "utf8")).replace(
+    "__TOKEN__",
+    buttons ? token : "",
+  );
+  const server = await startWebServer({
+    host: options.host,
+    port: options.port,
+    index: "live.html",
+    actions: buttons
+      ? { token, run: { "/actions/check": buttons.check, "/actions/restart": buttons.restart } }
+      : undefined,
+    handle: (req, res, path) => {
+      if (path === "/" || path === "/live.html") {
+        res.writeHead(200, {
+          "content-type": "text/html; charset=utf-8",
+          "cache-control": "no-store",
+        });
+        res.end(page);
+        return true;
+      }
+      if (path === "/state") {
+        sendJson(res, view());
+        return true;
+      }
+      if (path === "/events") {
+        sse.open(req, res, { event: "view", data: view() });
+        return true;
+      }
+      return false;
+    },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    ...server,
+    changed() {
+      if (sse.size === 0) return;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        sse.send("view", view());
+      }, 1000 / PUSHES_PER_SECOND);
+    },
+    async close() {
+      clearTimeout(timer);
+      sse.close();
+      await server.close();
+    },
+  };
+}
