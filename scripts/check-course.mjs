@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The course check: every exercise's starter must fail `check` (exit 1) and its reference
-// solution must pass (exit 0), graded by the built CLI exactly as an attendee runs it.
+// The course check: every exercise's starter must fail `check` (exit 1) with the causeId its
+// exercise.json names, and its reference solution must pass (exit 0), with 2 and with 3
+// instances, graded by the built CLI exactly as an attendee runs it.
+import { readFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -22,11 +24,18 @@ try {
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
+  const runs = [];
   for (const id of exercises) {
-    for (const [variant, args, expected] of [
-      ["starter", [], 1],
-      ["solution", ["--solution"], 0],
-    ]) {
+    const meta = JSON.parse(await readFile(join(root, "exercises", id, "exercise.json"), "utf8"));
+    for (const n of ["2", "3"])
+      for (const [variant, args, expected] of [
+        ["starter", [], 1],
+        ["solution", ["--solution"], 0],
+      ])
+        runs.push({ id, n, variant, args, expected, cause: variant === "starter" ? meta.starterCause : undefined });
+  }
+  for (const { id, n, variant, args, expected, cause } of runs) {
+    {
       const dir = await mkdtemp(join(tmpdir(), "session-lab-course-"));
       try {
         const { code, stdout } = await run([
@@ -38,20 +47,23 @@ try {
           dir,
           "--redis-url",
           redis.url,
+          "-n",
+          n,
           ...args,
         ]);
         let summary = "";
+        let causeId;
         try {
           const report = JSON.parse(stdout);
-          summary = `${report.verdict}${report.cause ? `: ${report.cause}` : ""} (${report.durationMs} ms)`;
+          causeId = report.causeId;
+          summary = `${report.verdict}${report.causeId ? ` ${report.causeId}` : ""} (${report.durationMs} ms)`;
         } catch {
           summary = stdout.slice(0, 200);
         }
-        const ok = code === expected;
+        const ok = code === expected && (cause === undefined || causeId === cause);
         if (!ok) failures++;
-        console.log(
-          `${ok ? "✔" : "✘"} ${id} ${variant}: exit ${code}, expected ${expected} — ${summary}`,
-        );
+        const want = cause ? `exit ${expected} with ${cause}` : `exit ${expected}`;
+        console.log(`${ok ? "✔" : "✘"} ${id} N=${n} ${variant}: exit ${code}, expected ${want} — ${summary}`);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

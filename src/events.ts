@@ -90,6 +90,7 @@ export type LabEvent =
         title: string;
         state: string;
         checkedAt?: string;
+        causeId?: string;
         current: boolean;
       }[];
       /** The room the workspace joined, if any. */
@@ -135,6 +136,7 @@ export type LabEvent =
   | { type: "room:left"; room: string | undefined }
   | { type: "room:published"; room: string; name: string }
   | { type: "ui:ready"; url: string; buttons: boolean }
+  | { type: "exercise:next"; id: string; title: string; command: string }
   | { type: "stopping"; reason: string }
   | { type: "stopped" };
 

@@ -12,6 +12,7 @@ export interface RawClusterOptions {
   redisUrl?: string;
   timeout?: string;
   upstreamTimeout?: string;
+  python?: string;
 }
 
 export interface ClusterChoice {
@@ -27,6 +28,8 @@ export interface ClusterChoice {
   readonly upstreamTimeoutMs: number;
   /** Whether --dir was given: a named workspace must exist, the default one is created. */
   readonly dirGiven: boolean;
+  /** The Python for the Flask track, when --python names one. */
+  readonly python?: string;
 }
 
 export const DEFAULT_PORT = 5000;
@@ -105,6 +108,7 @@ export function parseClusterOptions(raw: RawClusterOptions, cwd: string): Cluste
     timeoutMs: Math.round(timeoutS * 1000),
     upstreamTimeoutMs: Math.round(upstreamS * 1000),
     dirGiven: raw.dir !== undefined,
+    ...(raw.python ? { python: raw.python } : {}),
   };
 }
 

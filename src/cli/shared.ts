@@ -54,10 +54,12 @@ export function withClusterOptions(command: Command): Command {
       ).conflicts("solution"),
     )
     .option("--solution", "run the reference solution instead of your copy");
-  return withRedisOption(command).option(
-    "--timeout <seconds>",
-    `how long an instance may take to answer HTTP (default ${DEFAULT_TIMEOUT_S})`,
-  );
+  return withRedisOption(command)
+    .option(
+      "--timeout <seconds>",
+      `how long an instance may take to answer HTTP (default ${DEFAULT_TIMEOUT_S})`,
+    )
+    .option("--python <path>", "the Python for the Flask track (default: the first with Flask)");
 }
 
 /** The reporter for a command: JSON lines, or the terminal one (the only chalk user). */

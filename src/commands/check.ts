@@ -5,7 +5,9 @@ import { publishCheck } from "../room/publish.js";
 import { bootThroughUrl } from "../scenarios/boot.js";
 import type { CheckReport } from "../scenarios/report.js";
 import { type CheckTarget, runCheck } from "../scenarios/runner.js";
+import { findExercise } from "../workspace/catalogue.js";
 import { labVersion } from "../workspace/paths.js";
+import { nextExercise } from "../workspace/progress.js";
 
 export interface CheckOptions extends Omit<LabOptions, "port"> {
   /** Stops the check; it then throws InterruptedError instead of grading half a run. */
@@ -46,6 +48,17 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   // Only the attendee's own work goes to the room: not the reference solution.
   if (!options.noBoard && !options.solution)
     await publishCheck(options.dir, report, labVersion, options.emit);
+  if (report.verdict === "pass" && !options.solution && !options.url) {
+    const exercise = await findExercise(report.exercise.id);
+    const next = await nextExercise(exercise);
+    if (next)
+      options.emit({
+        type: "exercise:next",
+        id: next.id,
+        title: next.title,
+        command: `session-lab start ${next.id.split("-")[0]}`,
+      });
+  }
   return report;
 }
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { arch, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { findExecutable } from "../cluster/command.js";
+import { findPython, PYTHON_INSTALL } from "../cluster/python.js";
 import { instancePorts, isPortFree } from "../cluster/ports.js";
 import type { Emit } from "../events.js";
 import { HOW_TO_GET_REDIS } from "../redis/discover.js";
@@ -54,6 +55,7 @@ export async function doctor(
     await checkRedis(options),
     await checkPorts(options),
     await checkWorkspace(options.dir),
+    await checkPython(),
     ...(await checkRoom(options.dir)),
   ];
   const ok = checks.every((c) => c.ok);
@@ -177,6 +179,18 @@ async function checkWorkspace(dir: string): Promise<DoctorCheck> {
       ? `${displayPath(existing)} is a file, not a folder`
       : `${where} ${writable ? "writable" : "not writable"}`,
     hint: writable ? undefined : "Choose a folder you can write to with --dir.",
+  };
+}
+
+/** The Flask track's Python: informational, since only that track needs it. */
+async function checkPython(): Promise<DoctorCheck> {
+  const python = await findPython();
+  return {
+    name: "Python",
+    ok: true,
+    detail: python
+      ? `${python} imports flask, flask_session and redis (the Flask track can run)`
+      : `none imports flask, flask_session and redis; only the Flask track needs them. ${PYTHON_INSTALL}`,
   };
 }
 

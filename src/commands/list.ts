@@ -16,6 +16,7 @@ export async function list(options: ListOptions) {
     title: s.exercise.title,
     state: s.state,
     checkedAt: s.checkedAt,
+    causeId: s.causeId,
     current: s.exercise.id === current.id,
   }));
   const membership = await readMembership(options.dir);

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AppCommand } from "../cluster/instance.js";
+import { requirePython } from "../cluster/python.js";
 import type { Emit } from "../events.js";
 import { RUN_MARKER } from "../processes/marker.js";
 import type { RedisInUse } from "../redis/discover.js";
@@ -24,6 +25,10 @@ export interface AppChoice {
   readonly emit: Emit;
   /** Appended to the workspace's session prefix, to keep a throwaway run's keys apart. */
   readonly prefixSuffix?: string;
+  /** A check or a load (not start): the exercise's checkEnv applies. */
+  readonly graded?: boolean;
+  /** The Python for the Flask track (--python). */
+  readonly python?: string;
   /** The run marker (see processes/marker.ts) every instance inherits. */
   readonly runId: string;
 }
@@ -49,8 +54,25 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
     REDIS_URL: redis?.url ?? DEFAULT_REDIS_URL,
     SESSION_SECRET: state.secret,
     SESSION_PREFIX: sessionPrefix(state, exercise.id) + (choice.prefixSuffix ?? ""),
+    ...exercise.env,
+    ...(choice.graded ? exercise.checkEnv : {}),
     [RUN_MARKER]: choice.runId,
   };
+  // The Flask track runs with the first Python that has Flask and Flask-Session.
+  const python =
+    choice.cmd === undefined && exercise.runtime === "python"
+      ? await requirePython(choice.python)
+      : undefined;
+  const run = (entry: string, cwd: string, description: string, hook: boolean): AppCommand =>
+    python
+      ? {
+          file: python,
+          args: [entry],
+          shell: false,
+          cwd,
+          description: description.replace(/^node /, `${python} `),
+        }
+      : nodeCommand(entry, cwd, description, hook);
 
   let command: AppCommand;
   let watchDir: string | undefined;
@@ -64,16 +86,11 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
     await ensureDir(cwd);
     const entry = join(exercise.solutionDir, exercise.entry);
     // The solution lives inside the package: its imports resolve without help.
-    command = nodeCommand(entry, cwd, `node ${displayPath(entry)} (the reference solution)`, false);
+    command = run(entry, cwd, `node ${displayPath(entry)} (the reference solution)`, false);
   } else {
     const prepared = await prepareExercise(workspace, exercise, emit);
-    const linked = await linkPackages(workspace);
-    command = nodeCommand(
-      prepared.entry,
-      prepared.dir,
-      `node ${displayPath(prepared.entry)}`,
-      !linked,
-    );
+    const linked = python ? true : await linkPackages(workspace);
+    command = run(prepared.entry, prepared.dir, `node ${displayPath(prepared.entry)}`, !linked);
     watchDir = prepared.dir;
   }
   emit({ type: "app:command", description: command.description });

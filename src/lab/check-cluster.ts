@@ -65,7 +65,13 @@ export async function checkCluster(
     targetInfo,
   });
   if (options.record && !signal.aborted)
-    await recordCheck(options.record, exercise.id, report.verdict, report.finishedAt);
+    await recordCheck(
+      options.record,
+      exercise.id,
+      report.verdict,
+      report.finishedAt,
+      report.causeId,
+    );
   return report;
 }
 
@@ -117,6 +123,11 @@ function clusterTarget(
     redisLabel: lab.redisLabel,
     sessionPrefix: cluster.app.env.SESSION_PREFIX,
     appDir: cluster.app.command.cwd,
+    expectedTtlMs: cluster.app.env.SESSION_TTL_SECONDS
+      ? Number(cluster.app.env.SESSION_TTL_SECONDS) * 1000
+      : undefined,
+    redisControl: lab.redis?.control,
+    down: () => cluster.instances.instances.filter((i) => !i.running).map((i) => i.ref.port),
     logOf: (port) => cluster.instances.instances.find((i) => i.ref.port === port)?.log.lines ?? [],
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     signal,

@@ -55,6 +55,7 @@ export async function openCluster(
       emit,
       // A private run's sessions are throwaway: under a prefix of their own, removed at close.
       prefixSuffix: attended ? undefined : `run-${randomBytes(3).toString("hex")}:`,
+      graded: !attended,
       runId,
     }),
     startProxy({

@@ -4,6 +4,7 @@ import { assertPortsFree, findFreePortRange, instancePorts } from "../cluster/po
 import { RedisUnavailableError } from "../errors.js";
 import type { Emit, LabEvent } from "../events.js";
 import { findRedis, type RedisInUse } from "../redis/discover.js";
+import { startOutageRedis } from "../redis/outage-redis.js";
 import { chooseRedisUrl, type RedisChoice } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { resolveExercise } from "../workspace/progress.js";
@@ -44,6 +45,8 @@ export interface LabOptions {
   readonly output?: OutputGate;
   /** Sees every event, also those a private lab does not report (the live page). */
   readonly tap?: Emit;
+  /** The Python for the Flask track (--python). */
+  readonly python?: string;
 }
 
 /** A lab that is set up: what it runs, against which Redis, and the one way to tear it down. */
@@ -102,7 +105,10 @@ export async function openLab(options: LabOptions): Promise<Lab> {
       : Promise.resolve(undefined);
     const [run, redis, proxyPort] = await settleAll(cleanup, [
       record,
-      findLabRedis(options, chosen, owned, emit),
+      // The outage exercise takes its Redis away: it gets one of the lab's own, whatever else.
+      owned && exercise.redis === "private"
+        ? startOutageRedis(options.env)
+        : findLabRedis(options, chosen, owned, emit),
       // A fixed port may be held by what a killed run left: it is checked once that is gone.
       !owned
         ? undefined

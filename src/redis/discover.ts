@@ -4,6 +4,8 @@ import { spawnGroup } from "../processes/spawn-group.js";
 import { redisAnswers, redisProblem } from "./inspect.js";
 import { DEFAULT_REDIS_URL, maskRedisUrl, type RedisChoice } from "./url.js";
 
+export type { RedisControl } from "./outage-redis.js";
+
 /** A Redis the lab uses: its URL, a line saying which one it is, and how to let go of it. */
 export interface RedisInUse {
   readonly url: string;
@@ -13,6 +15,8 @@ export interface RedisInUse {
   readonly source: string;
   /** Stops it when the lab started it; otherwise does nothing. */
   close(): Promise<void>;
+  /** For the lab's own Redis of exercise 04: take it away and bring it back. */
+  readonly control?: import("./outage-redis.js").RedisControl;
 }
 
 /** One sentence listing the usual ways to get a Redis, for errors and warnings. */

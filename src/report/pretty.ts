@@ -200,6 +200,11 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "room:published":
         for (const line of roomLines(event, c)) write(line);
         return;
+      case "exercise:next":
+        write(
+          `  ${c.green("➜")}  Next: ${c.bold(event.id)} (${event.title}): ${c.bold(event.command)}`,
+        );
+        return;
       case "ui:ready":
         write(
           `  ${c.green("➜")}  Live page for the projector: ${c.bold.underline(event.url)}${event.buttons ? c.gray(" (with check and restart buttons)") : ""}`,

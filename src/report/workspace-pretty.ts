@@ -51,7 +51,8 @@ export function exerciseRows(event: Of<"exercises">, c: ChalkInstance, now = Dat
     const colour = row.state === "passed" ? c.green : row.state === "failing" ? c.red : c.gray;
     const when = row.checkedAt ? c.gray(` (checked ${ago(now - Date.parse(row.checkedAt))})`) : "";
     const pointer = row.current ? c.bold("➜") : " ";
-    return `${pointer} ${colour(STATE_MARKS[row.state] ?? " ")} ${row.id.padEnd(width)}  ${row.title.padEnd(titleWidth)}  ${colour(row.state)}${when}`;
+    const state = row.causeId ? `${row.state} (${row.causeId})` : row.state;
+    return `${pointer} ${colour(STATE_MARKS[row.state] ?? " ")} ${row.id.padEnd(width)}  ${row.title.padEnd(titleWidth)}  ${colour(state)}${when}`;
   });
   if (event.room)
     rows.push(

@@ -26,8 +26,14 @@ export function scenarioContext(
       return instances;
     },
     reads: 2 * Math.max(instances.length, target.expectedInstances),
-    client: (name) =>
-      new ScenarioClient(name, target.proxyUrl, dispatcher, target.requestTimeoutMs, target.signal),
+    client: (name, timeoutMs) =>
+      new ScenarioClient(
+        name,
+        target.proxyUrl,
+        dispatcher,
+        timeoutMs ?? target.requestTimeoutMs,
+        target.signal,
+      ),
     token: () => `sl-${randomBytes(5).toString("hex")}`,
     restart: target.restart,
     findSession: redisUrl
@@ -44,6 +50,18 @@ export function scenarioContext(
     keep: (kept) => {
       sample = kept;
     },
+    wait: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          target.signal?.removeEventListener("abort", done);
+          resolve();
+        }
+        target.signal?.addEventListener("abort", done, { once: true });
+      }),
+    redisControl: target.redisControl,
+    down: target.down,
   };
   return {
     ctx,

@@ -1,9 +1,13 @@
 import { RedisUnavailableError } from "../errors.js";
+import type { RedisControl } from "../redis/discover.js";
 import type { FoundSession } from "../redis/inspect.js";
 import { CannotRunError, type ScenarioClient } from "./client.js";
 import type { SessionSample } from "./evidence.js";
+import { idleExpiry, slidingExpiry } from "./expiry.js";
 import { gradeEvidence, gradeIsolation, gradeRestart, gradeShared, gradeUnset } from "./grade.js";
 import { explainRestart, shortLifetime } from "./lifetime.js";
+import { logoutEverywhere, logoutOne } from "./logout.js";
+import { redisOutage } from "./outage.js";
 import type { Observation, ScenarioId, ScenarioResult } from "./types.js";
 import { visibility } from "./visibility.js";
 
@@ -13,7 +17,8 @@ export interface ScenarioContext {
   readonly instances: readonly number[];
   /** How many reads make "every instance, twice over". */
   readonly reads: number;
-  client(name: string): ScenarioClient;
+  /** A new simulated browser; `timeoutMs` for one that must not wait as long as usual. */
+  client(name: string, timeoutMs?: number): ScenarioClient;
   /** A fresh random value, unlikely to appear on any page by chance. */
   token(): string;
   /** Restarts every instance; absent when the lab did not start them. */
@@ -31,6 +36,12 @@ export interface ScenarioContext {
   passed(id: ScenarioId): boolean | undefined;
   /** Keeps the visitor a failure is about, for the runner to explain it with evidence. */
   keep(sample: SessionSample): void;
+  /** Waits (a scenario about time), and stops waiting when the check is interrupted. */
+  wait(ms: number): Promise<void>;
+  /** Makes the lab's own Redis unavailable and back (exercise 04); absent when it is not the lab's. */
+  readonly redisControl?: RedisControl;
+  /** Ports of the instances that are not running now (the lab's own cluster only). */
+  readonly down?: () => number[];
 }
 
 /** What a scenario finds; the runner adds its id, title and time. */
@@ -186,4 +197,9 @@ export const SCENARIOS: Record<
   isolation,
   restart,
   "store-evidence": storeEvidence,
+  "logout-everywhere": logoutEverywhere,
+  "logout-one": logoutOne,
+  "sliding-expiry": slidingExpiry,
+  "idle-expiry": idleExpiry,
+  "redis-outage": redisOutage,
 };

@@ -6,6 +6,11 @@ export const SCENARIO_IDS = [
   "isolation",
   "restart",
   "store-evidence",
+  "logout-everywhere",
+  "logout-one",
+  "sliding-expiry",
+  "idle-expiry",
+  "redis-outage",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -53,6 +58,21 @@ export const CAUSE_IDS = [
   "store-cleared-on-start",
   "not-persistent",
   "short-ttl",
+  // Logging out (exercise 02).
+  "logout-not-everywhere",
+  "logout-too-wide",
+  "session-left-in-redis",
+  "logout-not-ending",
+  "logout-ends-all",
+  // Expiry (exercise 03).
+  "never-expires",
+  "not-sliding",
+  "cookie-only-expiry",
+  // A Redis outage (exercise 04).
+  "hangs-without-redis",
+  "error-not-503",
+  "crashes-without-redis",
+  "no-recovery",
   // The app's pages.
   "unset-not-removed",
   "global-value",
@@ -98,6 +118,11 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   isolation: "each client sees only its own session",
   restart: "sessions survive restarting every instance",
   "store-evidence": "the session is really stored in Redis",
+  "logout-everywhere": "logging out everywhere ends every session of the user, only theirs",
+  "logout-one": "plain logout ends one session, not the user's others",
+  "sliding-expiry": "an active visitor keeps the session past its lifetime (sliding expiry)",
+  "idle-expiry": "an idle visitor's session expires after its lifetime, in Redis too",
+  "redis-outage": "while Redis is away the site answers 503 at once, and recovers by itself",
 };
 
 /** An advisory: reported, never changes the verdict. */

@@ -10,8 +10,19 @@ export interface Exercise {
   readonly title: string;
   /** One sentence: what the attendee has to achieve. */
   readonly goal: string;
-  /** The file the attendee edits and the lab runs with node, relative to the exercise folder. */
+  /** The file the attendee edits and the lab runs, relative to the exercise folder. */
   readonly entry: string;
+  /** What runs the entry: node (default), or the first Python that has Flask and Flask-Session. */
+  readonly runtime?: "node" | "python";
+  /** Environment every instance gets, and what `check` and `load` change of it. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly checkEnv?: Readonly<Record<string, string>>;
+  /** "private": the exercise needs a Redis of the lab's own, which it may take away. */
+  readonly redis?: "private";
+  /** The exercise this one is another track of (the same lesson in another language). */
+  readonly alternativeTo?: string;
+  /** The causeId the untouched starter must fail with (npm run check:course proves it). */
+  readonly starterCause?: string;
   /** Folders (relative to the exercise) where the starter keeps file sessions. */
   readonly sessionDirs: readonly string[];
   /** The scenarios that grade it, in order. */
@@ -57,13 +68,15 @@ export async function findExercise(name: string | undefined): Promise<Exercise> 
   const wanted = name.trim().toLowerCase();
   const exact = all.find((e) => e.id === wanted);
   if (exact) return exact;
+  // "01" means the main track's 01, not its other-language twin.
   const matches = all.filter((e) => {
     const number = e.id.split("-")[0] ?? "";
     if (/^\d+$/.test(wanted)) return /^\d+$/.test(number) && Number(number) === Number(wanted);
     return e.id.startsWith(wanted) && wanted.length > number.length;
   });
-  const [only] = matches;
-  if (matches.length === 1 && only) return only;
+  const main = matches.filter((e) => !e.alternativeTo);
+  const [only] = matches.length > 1 && main.length === 1 ? main : matches;
+  if ((matches.length === 1 || main.length === 1) && only) return only;
   const choices = (matches.length > 1 ? matches : all).map((e) => e.id).join(", ");
   throw new UsageError(
     matches.length > 1

@@ -9,7 +9,7 @@ export type ExerciseState = "not started" | "in progress" | "failing" | "passed"
 export async function exerciseStates(
   workspace: string,
   state?: WorkspaceState,
-): Promise<{ exercise: Exercise; state: ExerciseState; checkedAt?: string }[]> {
+): Promise<{ exercise: Exercise; state: ExerciseState; checkedAt?: string; causeId?: string }[]> {
   const progress = state ?? (await peekState(workspace));
   const out = [];
   for (const exercise of await listExercises()) {
@@ -22,9 +22,21 @@ export async function exerciseStates(
         : last
           ? "failing"
           : "in progress";
-    out.push({ exercise, state: value, checkedAt: last?.at });
+    out.push({
+      exercise,
+      state: value,
+      checkedAt: last?.at,
+      ...(value === "failing" && last?.causeId ? { causeId: last.causeId } : {}),
+    });
   }
   return out;
+}
+
+/** The main-track exercise after this one, if any: what to do once it passes. */
+export async function nextExercise(after: Exercise): Promise<Exercise | undefined> {
+  const all = (await listExercises()).filter((e) => !e.alternativeTo);
+  const base = after.alternativeTo ?? after.id;
+  return all[all.findIndex((e) => e.id === base) + 1];
 }
 
 /**
@@ -37,6 +49,8 @@ export async function resolveExercise(
 ): Promise<Exercise> {
   if (name !== undefined) return findExercise(name);
   const states = await exerciseStates(workspace);
-  const current = states.find((s) => s.state !== "passed") ?? states.at(-1);
+  // Another track of an exercise (the Flask one) is chosen by name, never by default.
+  const main = states.filter((s) => !s.exercise.alternativeTo);
+  const current = main.find((s) => s.state !== "passed") ?? main.at(-1);
   return current?.exercise ?? findExercise(undefined);
 }

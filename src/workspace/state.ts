@@ -6,7 +6,7 @@ import { labDir } from "./paths.js";
 /** Per exercise: how far the hints went, and the last check of the attendee's copy. */
 export interface ExerciseProgress {
   hintsShown?: number;
-  lastCheck?: { verdict: "pass" | "fail" | "error"; at: string };
+  lastCheck?: { verdict: "pass" | "fail" | "error"; at: string; causeId?: string };
 }
 
 /** What the lab remembers about a workspace, in `.session-lab/state.json`. */
@@ -88,8 +88,12 @@ export async function recordCheck(
   exerciseId: string,
   verdict: "pass" | "fail" | "error",
   at: string,
+  causeId?: string,
 ): Promise<void> {
   const state = await loadState(workspace);
-  state.exercises[exerciseId] = { ...state.exercises[exerciseId], lastCheck: { verdict, at } };
+  state.exercises[exerciseId] = {
+    ...state.exercises[exerciseId],
+    lastCheck: { verdict, at, ...(causeId ? { causeId } : {}) },
+  };
   await saveState(workspace, state);
 }

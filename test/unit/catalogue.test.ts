@@ -22,7 +22,7 @@ describe("exercise catalogue", () => {
     for (const exercise of await listExercises()) {
       expect(exercise.title).toBeTruthy();
       expect(exercise.goal).toBeTruthy();
-      expect(exercise.entry).toMatch(/\.m?js$/);
+      expect(exercise.entry).toMatch(/\.(m?js|py)$/);
       expect(exercise.hints.length).toBeGreaterThanOrEqual(3);
     }
   });

@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findFreePortRange } from "../cluster/ports.js";
+import { RedisUnavailableError } from "../errors.js";
+import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
+import type { RedisInUse } from "./discover.js";
+import { HOW_TO_GET_REDIS } from "./discover.js";
+import { connectRedis, redisAnswers } from "./inspect.js";
+
+/** What a scenario may do to the lab's own Redis (exercise 04): make it unavailable, and back. */
+export interface RedisControl {
+  /** Stops answering for `ms` (CLIENT PAUSE), then answers again by itself. */
+  pause(ms: number): Promise<void>;
+  /** Saves its data and stops. */
+  stop(): Promise<void>;
+  /** Starts again on the same port, with the data it saved. */
+  start(): Promise<void>;
+}
+
+/**
+ * A redis-server of the lab's own that keeps its data across a stop and a start (in a folder
+ * of its own, removed at close), for the exercise about Redis outages: whatever Redis the
+ * user has, this one the lab may take away.
+ */
+export async function startOutageRedis(
+  env: NodeJS.ProcessEnv,
+): Promise<RedisInUse & { control: RedisControl }> {
+  const [port] = await findFreePortRange(1);
+  const dir = await mkdtemp(join(tmpdir(), "session-lab-redis-"));
+  const url = `redis://127.0.0.1:${port}`;
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+  ];
+  let server: SpawnedGroup | undefined;
+  const launch = async () => {
+    server = spawnGroup({
+      file: "redis-server",
+      args,
+      env,
+      description: `redis-server --port ${port}`,
+      output: false,
+    });
+    if (server.pgid === undefined) {
+      await rm(dir, { recursive: true, force: true });
+      throw new RedisUnavailableError(
+        "This exercise needs redis-server, to start a Redis of the lab's own.",
+        HOW_TO_GET_REDIS,
+      );
+    }
+    const deadline = Date.now() + 5000;
+    while (!(await redisAnswers(url, 200))) {
+      if (Date.now() > deadline)
+        throw new RedisUnavailableError(
+          `The lab's own Redis did not start on :${port}.`,
+          HOW_TO_GET_REDIS,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const stop = async () => {
+    if (!server) return;
+    const client = await connectRedis(url).catch(() => undefined);
+    // SHUTDOWN SAVE writes the data for the next start; the connection drops as it exits.
+    await client?.call("SHUTDOWN", "SAVE").catch(() => {});
+    client?.disconnect();
+    await server.stop(3000);
+    server = undefined;
+  };
+  await launch();
+  return {
+    url,
+    label: url,
+    source: `started its own: redis-server on :${port}, which this exercise takes away and brings back`,
+    control: {
+      async pause(ms) {
+        const client = await connectRedis(url);
+        try {
+          await client.call("CLIENT", "PAUSE", String(ms), "ALL");
+        } finally {
+          client.disconnect();
+        }
+      },
+      stop,
+      start: launch,
+    },
+    async close() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
