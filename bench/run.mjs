@@ -3,7 +3,7 @@
 // run on this machine. Prints a table and writes bench/results/latest.json. Needs wrk (and
 // haproxy for its column): apt-get install -y wrk haproxy. Not a test: it asserts nothing.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { findFreePortRange } from "../dist/cluster/ports.js";
@@ -163,11 +163,12 @@ async function compareProxies(backends, headers, withHttpProxy) {
 }
 
 /** Wall time and the lab's peak memory for one `check`. */
-async function timeCheck(n, solution, redisUrl) {
+async function timeCheck(n, solution, redisUrl, exercise = "01-shared-sessions") {
   const dir = await mkdtemp(join(tmpdir(), "session-lab-bench-"));
   const args = [
     join(root, "bin/session-lab.js"),
     "check",
+    exercise,
     "--json",
     "-n",
     String(n),
@@ -280,6 +281,23 @@ async function main() {
       }
       results.check.push(row);
     }
+
+    // 4. check of every exercise of the course, N = 2.
+    results.course = [];
+    const exercises = (await readdir(join(root, "exercises"), { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    for (const exercise of exercises) {
+      const row = { exercise };
+      for (const variant of ["starter", "solution"]) {
+        const runs = [];
+        for (let i = 0; i < ROUNDS; i++)
+          runs.push(await timeCheck(2, variant === "solution", redis.url, exercise));
+        row[variant] = { ms: Math.round(median(runs.map((r) => r.ms))) };
+      }
+      results.course.push(row);
+    }
   } finally {
     await redis.close();
   }
@@ -326,8 +344,14 @@ function print(r) {
   const two = r.check.find((c) => c.n === 2);
   const sixteen = r.check.find((c) => c.n === 16);
   console.log(
-    `  N=2 solution ${two.solution.ms} ms (target < 700) · starter ${two.starter.ms <= two.solution.ms ? "≤" : ">"} solution · N=16/N=2 ${ratio(sixteen.solution.ms, two.solution.ms)} (target ≤ 3) · peak at N=16 ${Math.max(sixteen.starter.peakMb, sixteen.solution.peakMb)} MB (target < 150)`,
+    `  N=2 solution ${two.solution.ms} ms (target < 700) · starter ${two.starter.ms <= two.solution.ms ? "≤" : ">"} solution · N=16/N=2 ${ratio(sixteen.solution.ms, two.solution.ms)} (target ≤ 3) · peak at N=16 ${Math.max(sixteen.starter.peakMb, sixteen.solution.peakMb)} MB (target < 150)\n`,
   );
+  console.log("4. check of every exercise, N = 2, wall time (median)");
+  console.log("  exercise                       starter    solution");
+  for (const c of r.course ?? [])
+    console.log(
+      `  ${c.exercise.padEnd(28)} ${`${c.starter.ms} ms`.padStart(10)} ${`${c.solution.ms} ms`.padStart(11)}`,
+    );
 }
 
 const stopAll = () => {
