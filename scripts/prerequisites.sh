@@ -15,6 +15,8 @@ flask_ok() { "$1" -c "import flask, flask_session, redis" >/dev/null 2>&1; }
 if ! flask_ok python3 && ! flask_ok /usr/bin/python3; then
   missing+=(python3-flask python3-flask-session python3-redis)
 fi
+# The JUnit reporter's output is validated with xmllint against the JUnit schema.
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 # The board and the live page are tested in a real browser: Debian's Chromium.
 if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 [ "${#missing[@]}" -eq 0 ] && exit 0

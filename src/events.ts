@@ -13,8 +13,9 @@ export interface InstanceRef {
  * reporters in src/report/ turn them into text.
  */
 export type LabEvent =
-  | { type: "workspace:created"; exercise: string; dir: string; entry: string }
-  | { type: "workspace:found"; exercise: string; dir: string; entry: string }
+  | { type: "workspace:created"; exercise: string; dir: string; entry: string; brief?: string }
+  | { type: "workspace:found"; exercise: string; dir: string; entry: string; brief?: string }
+  | { type: "workspace:folder-created"; dir: string }
   | { type: "app:command"; description: string }
   | { type: "redis"; url: string; source: string }
   | { type: "redis:missing"; message: string; hint: string }

@@ -1,5 +1,6 @@
 import { runCli } from "./cli/program.js";
 import { LabError } from "./errors.js";
+import { detectInvocation, setInvocation } from "./invocation.js";
 import { OUTCOME_EXIT_CODES, type Outcome } from "./outcome.js";
 import { groupAlive } from "./processes/process-info.js";
 import { killAllAndWait, killAllNow } from "./processes/registry.js";
@@ -38,6 +39,7 @@ export function exitCodeFor(ending: Ending): number {
  * up and returns; a second signal kills every process the lab started at once.
  */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  setInvocation(detectInvocation(process.argv[1], process.env));
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {

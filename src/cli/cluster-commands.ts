@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { CheckOptions } from "../commands/check.js";
 import { LabError, UsageError } from "../errors.js";
 import { couldNotRunReport, VERDICT_OUTCOMES } from "../scenarios/report.js";
+import { parseReporters, writeCiReports } from "./ci-reports.js";
 import {
   DEFAULT_PORT,
   parseClusterOptions,
@@ -80,16 +81,29 @@ export function registerClusterCommands(
     )
     .option("--json", "print one JSON document (schema session-lab/check@2) instead of the report")
     .option("--no-board", "do not publish this result to the room you joined")
+    .option(
+      "--reporter <name...>",
+      "also write the result for CI: junit (JUnit XML, see --junit-file) and/or github (job summary and annotations)",
+    )
+    .option("--junit-file <path>", "where --reporter junit writes (default session-lab-junit.xml)")
     .action(
       async (
         exercise: string | undefined,
-        raw: RawClusterOptions & { url?: string; json?: boolean; board: boolean },
+        raw: RawClusterOptions & {
+          url?: string;
+          json?: boolean;
+          board: boolean;
+          reporter?: string[];
+          junitFile?: string;
+        },
       ) => {
         try {
+          const reporters = parseReporters(raw.reporter);
           const options = { ...(await labOptions(context, exercise, raw)), noBoard: !raw.board };
           const { check } = await import("../commands/check.js");
           const report = await check(options);
           if (raw.json) context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          await writeCiReports(context, report, reporters, raw);
           setOutcome(VERDICT_OUTCOMES[report.verdict]);
         } catch (error) {
           // In --json mode stdout always holds a document, whatever kept the check from running.

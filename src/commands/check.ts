@@ -1,4 +1,5 @@
 import { InterruptedError } from "../errors.js";
+import { typed } from "../invocation.js";
 import { checkCluster, REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
 import { type Lab, type LabOptions, openLab } from "../lab/setup.js";
 import { publishCheck } from "../room/publish.js";
@@ -56,7 +57,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
         type: "exercise:next",
         id: next.id,
         title: next.title,
-        command: `session-lab start ${next.id.split("-")[0]}`,
+        command: typed(`start ${next.id.split("-")[0]}`),
       });
   }
   return report;

@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import { arch, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { findExecutable } from "../cluster/command.js";
-import { findPython, PYTHON_INSTALL } from "../cluster/python.js";
 import { instancePorts, isPortFree } from "../cluster/ports.js";
+import { findPython, PYTHON_INSTALL } from "../cluster/python.js";
 import type { Emit } from "../events.js";
+import { typed } from "../invocation.js";
 import { HOW_TO_GET_REDIS } from "../redis/discover.js";
 import { redisProblem } from "../redis/inspect.js";
 import { connectRoom, roomConnection } from "../redis/room-store.js";
@@ -213,7 +214,7 @@ async function checkRoom(dir: string): Promise<DoctorCheck[]> {
         problem ??
         `${membership.room} as ${membership.name}, at ${maskRedisUrl(redisUrl)}: answers`,
       hint: problem
-        ? "Checks still work; their results just do not reach the board. `session-lab leave` stops sending them."
+        ? `Checks still work; their results just do not reach the board. \`${typed("leave")}\` stops sending them.`
         : undefined,
     },
   ];

@@ -1,5 +1,6 @@
 import { InterruptedError, LabError, UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
+import { typed } from "../invocation.js";
 import { REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
 import { createLivePage } from "../lab/live-page.js";
 import { type LabOptions, openLab } from "../lab/setup.js";
@@ -104,7 +105,7 @@ async function drive(options: LoadOptions, url: string, target: string): Promise
   if (!options.signal.aborted && (stats.reads === 0 || stats.errors * 2 > sent)) {
     throw new LoadFailedError(
       `${stats.errors} of ${sent} requests failed${stats.firstError ? `: ${stats.firstError}` : ""}.`,
-      `Is ${target} running and answering? Try it with curl, or run \`session-lab check\` first.`,
+      `Is ${target} running and answering? Try it with curl, or run \`${typed("check")}\` first.`,
       report,
     );
   }

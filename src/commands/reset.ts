@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
+import { typed } from "../invocation.js";
 import { removeKeysWithPrefix } from "../redis/cleanup.js";
 import { findRedis } from "../redis/discover.js";
 import { chooseRedisUrl } from "../redis/url.js";
@@ -52,7 +53,7 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
   if (!(await isDirectory(options.dir))) {
     throw new UsageError(
       `There is no workspace at ${displayPath(options.dir)}, so there is nothing to reset.`,
-      "Run `session-lab start` first, or point --dir at your workspace.",
+      `Run \`${typed("start")}\` first, or point --dir at your workspace.`,
     );
   }
   // Names the folder that is not writable, before anything is changed.
@@ -105,14 +106,14 @@ async function undo(options: ResetOptions): Promise<ResetResult> {
   if (!newest) {
     throw new UsageError(
       "There is no backup to undo.",
-      "Backups are made by `session-lab reset` and `solution --apply`.",
+      `Backups are made by \`${typed("reset")}\` and \`${typed("solution --apply")}\`.`,
     );
   }
   const ids = await exercisesInBackup(newest);
   if (ids.length === 0) {
     throw new UsageError(
       `The newest backup, ${displayPath(newest)}, holds no exercise files, so there is nothing to put back.`,
-      "Look in the older backups next to it, or run `session-lab reset` to start from the starter.",
+      `Look in the older backups next to it, or run \`${typed("reset")}\` to start from the starter.`,
     );
   }
   if (

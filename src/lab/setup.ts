@@ -7,8 +7,9 @@ import { findRedis, type RedisInUse } from "../redis/discover.js";
 import { startOutageRedis } from "../redis/outage-redis.js";
 import { chooseRedisUrl, type RedisChoice } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
+import { ensureDir, pathExists } from "../workspace/fs.js";
 import { resolveExercise } from "../workspace/progress.js";
-import { assertUsableWorkspace } from "../workspace/workspace.js";
+import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
 import { CleanupStack } from "./cleanup-stack.js";
 import { type LabCluster, openCluster } from "./lab-cluster.js";
 import { beginRun } from "./run-record.js";
@@ -29,7 +30,7 @@ export interface LabOptions {
   /** Absolute path of the workspace. */
   readonly dir: string;
   /** Whether --dir was given (then it must exist). */
-  readonly dirGiven?: boolean;
+
   readonly cmd: string | undefined;
   readonly solution: boolean;
   readonly redisUrl: string | undefined;
@@ -64,6 +65,7 @@ export interface Lab {
 /** Events a private lab passes on; its apps' logs and requests matter only when it fails. */
 const PRIVATE_EVENTS = new Set<LabEvent["type"]>([
   "workspace:created",
+  "workspace:folder-created",
   "redis:missing",
   "leftover:stopped",
   "warning",
@@ -93,10 +95,14 @@ export async function openLab(options: LabOptions): Promise<Lab> {
   const chosen = chooseRedisUrl(options.redisUrl, options.env);
   const [exercise] = await Promise.all([
     resolveExercise(options.exercise, options.dir),
-    owned ? assertUsableWorkspace(options.dir, options.dirGiven === true) : undefined,
+    owned ? assertUsableWorkspace(options.dir, false) : undefined,
     owned && options.cmd ? assertCommandFound(options.cmd, options.env, options.cwd) : undefined,
   ]);
   if (owned) warnIfExposed(options.host, emit);
+  if (owned && !(await pathExists(options.dir))) {
+    await ensureDir(options.dir);
+    emit({ type: "workspace:folder-created", dir: displayPath(options.dir) });
+  }
 
   const cleanup = new CleanupStack();
   try {

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { typed } from "../invocation.js";
 import type { CheckReport } from "../scenarios/report.js";
 import type { Observation, ScenarioResult } from "../scenarios/types.js";
 import { stripControl } from "./strip.js";
@@ -76,7 +77,7 @@ export function verdictLines(report: CheckReport, c: ChalkInstance): string[] {
     );
   } else if (report.verdict === "fail") {
     lines.push(`${c.red.bold("✘ FAIL")}  ${report.cause ?? "sessions are broken"} (${seconds})`);
-    lines.push(c.gray("   Stuck? `session-lab hint` shows the next hint."));
+    lines.push(c.gray(`   Stuck? \`${typed("hint")}\` shows the next hint.`));
   } else {
     lines.push(
       `${c.red.bold("✘ COULD NOT RUN")}  ${report.cause ?? "the check could not run"} (${seconds})`,

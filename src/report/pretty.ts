@@ -31,14 +31,19 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
 
   return (event: LabEvent) => {
     switch (event.type) {
+      case "workspace:folder-created":
+        write(`${c.green("✔")} Created the workspace folder ${event.dir}/`);
+        return;
       case "workspace:created":
         write(`${c.green("✔")} Copied the starter of ${c.bold(event.exercise)} into ${event.dir}/`);
         write(`  Edit ${c.bold(event.entry)} — the instances restart when you save.`);
+        if (event.brief) write(`  The exercise's brief: ${c.bold(event.brief)}`);
         return;
       case "workspace:found":
         write(
           `${c.green("✔")} Using your copy of ${c.bold(event.exercise)}: ${c.bold(event.entry)}`,
         );
+        if (event.brief) write(c.gray(`  The exercise's brief: ${event.brief}`));
         return;
       case "app:command":
         write(c.gray(`  Each instance runs: ${event.description}`));

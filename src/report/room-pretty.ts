@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { LabEvent } from "../events.js";
+import { typed } from "../invocation.js";
 import { stripControl } from "./strip.js";
 
 type RoomLabEvent = Extract<
@@ -75,7 +76,7 @@ export function roomLines(event: RoomLabEvent, c: ChalkInstance): string[] {
       return [
         `${c.green("✔")} Joined the room ${c.bold(event.room)} as ${c.bold(stripControl(event.name))}: every check now shows on the instructor's board.`,
         c.gray(
-          "  Only your name, the exercise, the verdict and its cause are sent, never your code. `session-lab leave` stops it.",
+          `  Only your name, the exercise, the verdict and its cause are sent, never your code. \`${typed("leave")}\` stops it.`,
         ),
       ];
     case "room:left":

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { LabEvent } from "../events.js";
+import { typed } from "../invocation.js";
 
 type Of<T extends LabEvent["type"]> = Extract<LabEvent, { type: T }>;
 
@@ -58,7 +59,7 @@ export function exerciseRows(event: Of<"exercises">, c: ChalkInstance, now = Dat
     rows.push(
       "",
       c.gray(
-        `  Every check is sent to the room ${event.room.room} as ${event.room.name} (session-lab leave stops it).`,
+        `  Every check is sent to the room ${event.room.room} as ${event.room.name} (${typed("leave")} stops it).`,
       ),
     );
   return rows;

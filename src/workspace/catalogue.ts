@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
+import { typed } from "../invocation.js";
 import { exercisesDir, solutionsDir } from "./paths.js";
 
 /** The metadata of one exercise, read from `exercises/<id>/exercise.json`. */
@@ -82,6 +83,6 @@ export async function findExercise(name: string | undefined): Promise<Exercise> 
     matches.length > 1
       ? `"${name}" could mean ${choices}.`
       : `There is no exercise called "${name}".`,
-    `Choose one of: ${choices} (run \`session-lab list\` to see them).`,
+    `Choose one of: ${choices} (run \`${typed("list")}\` to see them).`,
   );
 }

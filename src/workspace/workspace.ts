@@ -1,5 +1,5 @@
 import { cp, readdir, rm } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
 import type { Exercise } from "./catalogue.js";
@@ -38,6 +38,13 @@ export async function assertUsableWorkspace(workspace: string, mustExist: boolea
       "Create it first (mkdir), or pass an existing folder with --dir.",
     );
   }
+  // A missing workspace is made only in a folder that exists: a typo in a path stays a typo.
+  if (existing !== dirname(workspace)) {
+    throw new UsageError(
+      `The workspace folder ${workspace} does not exist, and neither does ${dirname(workspace)}.`,
+      "Check the path given with --dir, or create its parent folder first.",
+    );
+  }
   // It will be created: its nearest existing parent must be a writable folder.
   if ((await isDirectory(existing)) && (await isWritable(existing))) return;
   throw new UsageError(
@@ -67,11 +74,13 @@ export async function prepareExercise(
       errorOnExist: false,
     });
   }
+  const brief = join(dir, "README.md");
   emit({
     type: existed ? "workspace:found" : "workspace:created",
     exercise: exercise.id,
     dir: displayPath(dir),
     entry: displayPath(entry),
+    ...((await pathExists(brief)) ? { brief: displayPath(brief) } : {}),
   });
   return { dir, entry, created: !existed };
 }
