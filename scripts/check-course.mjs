@@ -1,10 +1,9 @@
 #!/usr/bin/env node
+import { spawn } from "node:child_process";
 // The course check: every exercise's starter must fail `check` (exit 1) with the causeId its
 // exercise.json names, and its reference solution must pass (exit 0), with 2 and with 3
 // instances, graded by the built CLI exactly as an attendee runs it.
-import { readFile } from "node:fs/promises";
-import { spawn } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findRedis } from "../dist/redis/discover.js";
@@ -32,7 +31,14 @@ try {
         ["starter", [], 1],
         ["solution", ["--solution"], 0],
       ])
-        runs.push({ id, n, variant, args, expected, cause: variant === "starter" ? meta.starterCause : undefined });
+        runs.push({
+          id,
+          n,
+          variant,
+          args,
+          expected,
+          cause: variant === "starter" ? meta.starterCause : undefined,
+        });
   }
   for (const { id, n, variant, args, expected, cause } of runs) {
     {
@@ -63,7 +69,9 @@ try {
         const ok = code === expected && (cause === undefined || causeId === cause);
         if (!ok) failures++;
         const want = cause ? `exit ${expected} with ${cause}` : `exit ${expected}`;
-        console.log(`${ok ? "✔" : "✘"} ${id} N=${n} ${variant}: exit ${code}, expected ${want} — ${summary}`);
+        console.log(
+          `${ok ? "✔" : "✘"} ${id} N=${n} ${variant}: exit ${code}, expected ${want} — ${summary}`,
+        );
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

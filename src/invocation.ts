@@ -15,13 +15,14 @@ export function detectInvocation(script: string | undefined, env: NodeJS.Process
   // The repository (not the package): its sources are there, next to bin/.
   if (existsSync(join(root, "src", "main.ts")) && existsSync(join(root, "tsconfig.json")))
     return "node bin/session-lab.js";
+  // npx (npm exec) puts the package's bin on PATH for the run: it must be typed with npx again.
+  if (env.npm_command === "exec" || path.includes(`${sep}_npx${sep}`)) return "npx session-lab";
   const onPath = (env.PATH ?? "")
     .split(delimiter)
     .filter(Boolean)
     .some((dir) => resolve(dir) === dirname(path));
   if (onPath) return "session-lab";
-  if (path.includes(`${sep}_npx${sep}`) || path.includes(`${sep}node_modules${sep}`))
-    return "npx session-lab";
+  if (path.includes(`${sep}node_modules${sep}`)) return "npx session-lab";
   return "session-lab";
 }
 
