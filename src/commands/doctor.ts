@@ -77,7 +77,9 @@ function checkNode(): DoctorCheck {
     name: "Node.js",
     ok,
     detail: `${process.version} (needs ${MIN_NODE.join(".")} or newer)`,
-    hint: ok ? undefined : "Install Node.js 20.18 or newer (nodejs.org, or your version manager).",
+    hint: ok
+      ? undefined
+      : "Install Node.js 20.18.1 or newer (nodejs.org, or your version manager).",
   };
 }
 
