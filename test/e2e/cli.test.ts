@@ -239,7 +239,7 @@ describe("bad input is met with one sentence, exit 2 and nothing started", () =>
     [["start", "--cmd", "pyhton3 app.py"], 'The command "pyhton3" in --cmd was not found.'],
     [
       ["check", "--dir", "/nonexistent/workspace"],
-      "The workspace folder /nonexistent/workspace does not exist.",
+      "The workspace folder /nonexistent/workspace does not exist, and neither does /nonexistent.",
     ],
     [
       ["start", "--timeout", "-1"],
