@@ -90,36 +90,6 @@ export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boole
   return (await redisProblem(url, timeoutMs)) === undefined;
 }
 
-/**
- * Finds the key holding a session, given the ids the client's cookies may carry: SCANs for
- * keys containing one of them (never KEYS, so a big shared Redis is not blocked).
- */
-export async function findSessionKey(
-  url: string,
-  ids: readonly string[],
-): Promise<string | undefined> {
-  const client = await connectRedis(url);
-  try {
-    for (const id of ids) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await client.scan(
-          cursor,
-          "MATCH",
-          `*${escapeGlob(id)}*`,
-          "COUNT",
-          1000,
-        );
-        if (keys[0] !== undefined) return keys[0];
-        cursor = next;
-      } while (cursor !== "0");
-    }
-    return undefined;
-  } finally {
-    client.disconnect();
-  }
-}
-
 /** Where a session was found: its key, the logical database, and how long it has to live. */
 export interface FoundSession {
   readonly key: string;

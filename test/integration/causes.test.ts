@@ -9,7 +9,9 @@ import type { CheckReport } from "../../src/scenarios/report.js";
 import { fixtureApp, labRunOptions, tempDir } from "../support/lab.js";
 
 const sessionApp = join(import.meta.dirname, "../fixtures/session-app.mjs");
-const flaskApp = join(import.meta.dirname, "../fixtures/flask_app.py");
+/** The original exercise's Flask app, as the course ships it: starter and solution. */
+const flaskApp = join(import.meta.dirname, "../../exercises/01-shared-sessions-flask/app.py");
+const flaskSolution = join(import.meta.dirname, "../../solutions/01-shared-sessions-flask/app.py");
 
 /** The first Python that can import Flask and Flask-Session (python3 on PATH, then Debian's). */
 const flaskPython = ["python3", "/usr/bin/python3"].find((python) => {
@@ -250,11 +252,7 @@ describe("check names the real cause, with evidence", () => {
 
   it("the Flask app with Flask-Session's Redis store passes", async () => {
     await using dir = await tempDir();
-    const { report } = await runCheck(
-      dir.path,
-      { cmd: `${flaskPython} ${flaskApp}` },
-      { FIXTURE_STORE: "redis" },
-    );
+    const { report } = await runCheck(dir.path, { cmd: `${flaskPython} ${flaskSolution}` }, {});
     expect(report.verdict).toBe("pass");
   });
 

@@ -13,7 +13,6 @@ import {
 } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { reset } from "../../src/commands/reset.js";
 import { solution } from "../../src/commands/solution.js";
 import { UsageError } from "../../src/errors.js";
 import type { LabEvent } from "../../src/events.js";
@@ -22,27 +21,10 @@ import { LARGE_FILE_BYTES, MAX_BACKUPS } from "../../src/workspace/backup.js";
 import { findExercise } from "../../src/workspace/catalogue.js";
 import { loadState, sessionPrefix, workspacePrefix } from "../../src/workspace/state.js";
 import { prepareExercise } from "../../src/workspace/workspace.js";
-import { tempDir } from "../support/lab.js";
+import { resetWith, tempDir } from "../support/lab.js";
 
 const exercise = await findExercise("01");
 const MY_WORK = "// my own work, kept in my repository\n";
-
-async function resetWith(dir: string, overrides: Partial<Parameters<typeof reset>[0]> = {}) {
-  const events: LabEvent[] = [];
-  const result = await reset({
-    exercise: undefined,
-    all: false,
-    undo: false,
-    yes: true,
-    dir,
-    redisUrl: inject("redisUrl"),
-    env: process.env,
-    emit: (e) => events.push(e),
-    confirm: undefined,
-    ...overrides,
-  });
-  return { result, events };
-}
 
 /** A workspace whose exercise folder is a link to a folder elsewhere (a repository). */
 async function linkedWorkspace(root: string) {

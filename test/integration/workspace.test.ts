@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { check } from "../../src/commands/check.js";
 import { list } from "../../src/commands/list.js";
-import { reset } from "../../src/commands/reset.js";
 import { solution } from "../../src/commands/solution.js";
 import { UsageError } from "../../src/errors.js";
 import type { LabEvent } from "../../src/events.js";
@@ -12,27 +11,10 @@ import { connectRedis } from "../../src/redis/inspect.js";
 import { findExercise, listExercises } from "../../src/workspace/catalogue.js";
 import { loadState, sessionPrefix } from "../../src/workspace/state.js";
 import { prepareExercise } from "../../src/workspace/workspace.js";
-import { labRunOptions, tempDir } from "../support/lab.js";
+import { labRunOptions, resetWith, tempDir } from "../support/lab.js";
 
 const exercise = await findExercise("01");
 const starter = await readFile(join(exercise.starterDir, "app.mjs"));
-
-async function resetWith(dir: string, overrides: Partial<Parameters<typeof reset>[0]> = {}) {
-  const events: LabEvent[] = [];
-  const result = await reset({
-    exercise: undefined,
-    all: false,
-    undo: false,
-    yes: true,
-    dir,
-    redisUrl: inject("redisUrl"),
-    env: process.env,
-    emit: (e) => events.push(e),
-    confirm: undefined,
-    ...overrides,
-  });
-  return { result, events };
-}
 
 async function editedWorkspace(dir: string): Promise<{ entry: string; edited: string }> {
   const prepared = await prepareExercise(dir, exercise, () => {});

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import type { CheckOptions } from "../../src/commands/check.js";
+import { reset } from "../../src/commands/reset.js";
 import {
   type StartAction,
   type StartOptions,
@@ -121,4 +122,22 @@ export function labRunOptions(dir: string, overrides: Partial<CheckOptions> = {}
     signal: new AbortController().signal,
     ...overrides,
   };
+}
+
+/** `reset --yes` of a workspace against the suite's Redis, with the events it emitted. */
+export async function resetWith(dir: string, overrides: Partial<Parameters<typeof reset>[0]> = {}) {
+  const events: LabEvent[] = [];
+  const result = await reset({
+    exercise: undefined,
+    all: false,
+    undo: false,
+    yes: true,
+    dir,
+    redisUrl: inject("redisUrl"),
+    env: process.env,
+    emit: (e) => events.push(e),
+    confirm: undefined,
+    ...overrides,
+  });
+  return { result, events };
 }
