@@ -79,3 +79,27 @@ describe("the workspace folder", () => {
     expect(typo.output).toMatch(/does not exist, and neither does/);
   });
 });
+
+describe("the Flask track without Flask", () => {
+  it("check stops with exit 2 and the exact install line when the named Python lacks Flask", async () => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(
+      [
+        "check",
+        "01-shared-sessions-flask",
+        "--python",
+        process.execPath,
+        "--redis-url",
+        inject("redisUrl"),
+      ],
+      { cwd: dir.path },
+    ).exited;
+    expect(code).toBe(2);
+    expect(output).toMatch(
+      /cannot import flask, flask_session and redis, which this exercise needs\./,
+    );
+    expect(output).toMatch(
+      /sudo apt-get install -y python3-flask python3-flask-session python3-redis/,
+    );
+  });
+});
