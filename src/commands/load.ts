@@ -1,8 +1,7 @@
 import { InterruptedError, LabError, UsageError } from "../errors.js";
-import type { Emit } from "../events.js";
 import { typed } from "../invocation.js";
 import { REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
-import { createLivePage } from "../lab/live-page.js";
+import { withLivePage } from "../lab/live-page.js";
 import { type LabOptions, openLab } from "../lab/setup.js";
 import type { LoadReport } from "../scenarios/report.js";
 import { runLoad } from "../scenarios/simulated-users.js";
@@ -27,13 +26,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       "Open the live page of the running start instead (start --ui), or leave --url out.",
     );
   }
-  const live = options.ui ? createLivePage() : undefined;
-  const emit: Emit = live
-    ? (event) => {
-        live.see(event);
-        options.emit(event);
-      }
-    : options.emit;
+  const { live, emit } = withLivePage(options.ui !== undefined, options.emit);
   // The live page sees the private lab's instances come and go, which load does not report.
   const lab = await openLab({ ...options, tap: live ? (event) => live.see(event) : undefined });
   let report: LoadReport;

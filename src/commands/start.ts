@@ -1,11 +1,10 @@
-import type { Emit } from "../events.js";
 import {
   type InteractiveOptions,
   runInteractive,
   type StartAction,
   type StoppedBy,
 } from "../lab/interactive.js";
-import { createLivePage } from "../lab/live-page.js";
+import { withLivePage } from "../lab/live-page.js";
 import { type LabOptions, openLab } from "../lab/setup.js";
 
 export type { StartAction } from "../lab/interactive.js";
@@ -28,13 +27,7 @@ export interface StartResult {
  * signal aborts. Throws a LabError when the lab cannot be set up at all.
  */
 export async function start(options: StartOptions): Promise<StartResult> {
-  const live = options.ui ? createLivePage() : undefined;
-  const emit: Emit = live
-    ? (event) => {
-        live.see(event);
-        options.emit(event);
-      }
-    : options.emit;
+  const { live, emit } = withLivePage(options.ui !== undefined, options.emit);
   const lab = await openLab({ ...options, emit });
   // The page's buttons act as the keys do, through the same listener.
   const listeners = new Set<(action: StartAction) => void>();

@@ -1,5 +1,5 @@
 import { LabError } from "../errors.js";
-import type { LabEvent } from "../events.js";
+import type { Emit, LabEvent } from "../events.js";
 import type { ProxyExchange } from "../proxy/proxy.js";
 import { applyExchange, applyLabEvent, emptyLive, type LiveState } from "../web/live-model.js";
 import { type LiveServer, startLiveServer } from "../web/live-server.js";
@@ -17,6 +17,22 @@ export interface LivePage {
     actions?: { check(): void; restart(): void };
   }): Promise<string>;
   close(): Promise<void>;
+}
+
+/**
+ * The live page when asked for (--ui), and the emit that feeds it every event on its way to
+ * the command's own reporter.
+ */
+export function withLivePage(enabled: boolean, emit: Emit): { live?: LivePage; emit: Emit } {
+  if (!enabled) return { emit };
+  const live = createLivePage();
+  return {
+    live,
+    emit: (event) => {
+      live.see(event);
+      emit(event);
+    },
+  };
 }
 
 /** Only the exercise's own pages are read, and only this much of them. */

@@ -1,15 +1,10 @@
 import type { InstanceRef, LabEvent } from "../events.js";
+import type { ProxyExchange } from "../proxy/proxy.js";
+import { cookiePairs, pageShows, safeDecode, visitorId } from "./live-text.js";
 
-/** One request through the lab's proxy, as the live page needs it. */
-export interface LiveExchange {
+/** One request through the lab's proxy, as the live page needs it: the page's text, not bytes. */
+export interface LiveExchange extends Omit<ProxyExchange, "body"> {
   readonly at: number;
-  readonly method: string;
-  readonly path: string;
-  readonly instance: InstanceRef | null;
-  readonly status: number;
-  readonly ms: number;
-  readonly cookie: string | undefined;
-  readonly setCookies: readonly string[];
   /** The page's text, for the exercise's own pages. */
   readonly body: string | undefined;
 }
@@ -38,7 +33,7 @@ export interface FeedEntry {
   readonly shows: boolean | undefined;
 }
 
-interface Visitor {
+export interface Visitor {
   readonly id: string;
   readonly value: string | undefined;
   readonly lastAt: number;
@@ -50,7 +45,7 @@ interface Visitor {
 }
 
 /** A second of traffic: per instance, requests, reads of a value, and lost reads. */
-interface Bucket {
+export interface Bucket {
   readonly second: number;
   readonly perPort: Readonly<Record<number, { requests: number; reads: number; lost: number }>>;
 }
@@ -89,22 +84,6 @@ export function emptyLive(instances: readonly InstanceRef[]): LiveState {
     requests: 0,
     lost: 0,
   };
-}
-
-/** A short, stable name for a session cookie: 6 hex digits (FNV-1a), never the cookie itself. */
-export function visitorId(cookie: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < cookie.length; i++) {
-    hash ^= cookie.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0").slice(0, 6);
-}
-
-/** The Cookie header a browser would send after these Set-Cookie lines (name=value pairs). */
-function cookiePairs(lines: readonly string[]): string | undefined {
-  const pairs = lines.map((l) => l.split(";", 1)[0]?.trim()).filter((p) => p && !p.endsWith("="));
-  return pairs.length > 0 ? pairs.join("; ") : undefined;
 }
 
 /**
@@ -250,83 +229,4 @@ export function applyLabEvent(state: LiveState, event: LabEvent): LiveState {
     default:
       return state;
   }
-}
-
-export interface LiveView {
-  readonly instances: readonly LiveInstance[];
-  readonly feed: readonly FeedEntry[];
-  readonly visitors: readonly Visitor[];
-  readonly chart: {
-    readonly seconds: readonly number[];
-    readonly ports: readonly number[];
-    readonly rps: readonly (readonly number[])[];
-    readonly lostPct: readonly (readonly (number | null)[])[];
-  };
-  readonly requests: number;
-  readonly lost: number;
-  readonly load?: LiveState["load"];
-  readonly check?: LiveState["check"];
-}
-
-/** What the page shows: the newest visitors first, the last minute as chart series. */
-export function liveView(state: LiveState): LiveView {
-  const ports = state.instances.map((i) => i.port);
-  const buckets = state.buckets;
-  return {
-    instances: state.instances,
-    feed: [...state.feed].reverse(),
-    visitors: [...new Map([...state.visitors.values()].map((v) => [v.id, v])).values()]
-      .sort((a, b) => b.lastAt - a.lastAt)
-      .slice(0, 12),
-    chart: {
-      seconds: buckets.map((b) => b.second),
-      ports,
-      rps: ports.map((p) => buckets.map((b) => b.perPort[p]?.requests ?? 0)),
-      lostPct: ports.map((p) =>
-        buckets.map((b) => {
-          const s = b.perPort[p];
-          return s && s.reads > 0 ? Math.round((1000 * s.lost) / s.reads) / 10 : null;
-        }),
-      ),
-    },
-    requests: state.requests,
-    lost: state.lost,
-    ...(state.load ? { load: state.load } : {}),
-    ...(state.check ? { check: state.check } : {}),
-  };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
- * Whether an exercise page shows the value as the session's: as an element's whole text
- * (`<strong id="value">hello</strong>`), not merely somewhere in it (a link to set "hello"),
- * and not when it says no value is set.
- */
-export function pageShows(body: string, value: string): boolean {
-  for (const v of new Set([value, escapeHtml(value), named(value)]))
-    if (body.includes(`>${v}<`)) return true;
-  if (/no session value/i.test(body)) return false;
-  return body.replace(/<[^>]*>/g, " ").includes(value);
-}
-
-function named(text: string): string {
-  const names: Record<string, string> = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    '"': "&quot;",
-    "'": "&#39;",
-  };
-  return text.replace(/[&<>"']/g, (c) => names[c] ?? c);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type LiveState, liveView } from "./live-model.js";
+import type { LiveState } from "./live-model.js";
+import { liveView } from "./live-view.js";
 import { ASSETS_DIR, sendJson, startWebServer, type WebServer } from "./server.js";
 import { SseChannel } from "./sse.js";
 

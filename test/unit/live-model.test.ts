@@ -5,10 +5,9 @@ import {
   emptyLive,
   type LiveExchange,
   type LiveState,
-  liveView,
-  pageShows,
-  visitorId,
 } from "../../src/web/live-model.js";
+import { pageShows, visitorId } from "../../src/web/live-text.js";
+import { liveView } from "../../src/web/live-view.js";
 
 const A = { index: 1, port: 5001 };
 const B = { index: 2, port: 5002 };
