@@ -2,19 +2,18 @@ import { readFile } from "node:fs/promises";
 import { arch, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { findExecutable } from "../cluster/command.js";
-import { instancePorts, isPortFree } from "../cluster/ports.js";
-import { findPython, PYTHON_INSTALL } from "../cluster/python.js";
 import type { Emit } from "../events.js";
-import { typed } from "../invocation.js";
+import {
+  checkPorts,
+  checkPython,
+  checkRoom,
+  checkWorkspace,
+  type DoctorCheck,
+} from "../lab/doctor-checks.js";
 import { HOW_TO_GET_REDIS } from "../redis/discover.js";
 import { redisProblem } from "../redis/inspect.js";
-import { connectRoom, roomConnection } from "../redis/room-store.js";
 import { chooseRedisUrl, DEFAULT_REDIS_URL, maskRedisUrl } from "../redis/url.js";
-import { readMembership } from "../room/membership.js";
-import { parseRoomUrl } from "../room/room-url.js";
-import { isDirectory, isWritable, nearestExisting } from "../workspace/fs.js";
 import { packageRoot } from "../workspace/paths.js";
-import { displayPath } from "../workspace/workspace.js";
 
 export interface DoctorOptions {
   readonly dir: string;
@@ -25,12 +24,7 @@ export interface DoctorOptions {
   readonly emit: Emit;
 }
 
-export interface DoctorCheck {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-  readonly hint?: string;
-}
+export type { DoctorCheck } from "../lab/doctor-checks.js";
 
 const MIN_NODE = [20, 18, 1] as const;
 /** What the lab and the exercises import; each must resolve from the installed package. */
@@ -152,74 +146,6 @@ async function checkRedis(options: DoctorOptions): Promise<DoctorCheck> {
     detail: `none on ${new URL(url).host}, and redis-server is not installed`,
     hint: HOW_TO_GET_REDIS,
   };
-}
-
-async function checkPorts(options: DoctorOptions): Promise<DoctorCheck> {
-  const ports = [options.port, ...instancePorts(options.port, options.instances)];
-  const taken = [];
-  for (const port of ports) if (!(await isPortFree(port, "127.0.0.1"))) taken.push(port);
-  return {
-    name: "ports",
-    ok: taken.length === 0,
-    detail: taken.length === 0 ? `${ports.join(", ")} are free` : `${taken.join(", ")} in use`,
-    hint:
-      taken.length === 0
-        ? undefined
-        : `Stop what uses them, or run with --port ${options.port + 1000}.`,
-  };
-}
-
-async function checkWorkspace(dir: string): Promise<DoctorCheck> {
-  const existing = await nearestExisting(dir);
-  const folder = await isDirectory(existing);
-  const writable = folder && (await isWritable(existing));
-  const where =
-    existing === dir ? `${displayPath(dir)} is` : `${displayPath(dir)} can be created and is`;
-  return {
-    name: "workspace",
-    ok: writable,
-    detail: !folder
-      ? `${displayPath(existing)} is a file, not a folder`
-      : `${where} ${writable ? "writable" : "not writable"}`,
-    hint: writable ? undefined : "Choose a folder you can write to with --dir.",
-  };
-}
-
-/** The Flask track's Python: informational, since only that track needs it. */
-async function checkPython(): Promise<DoctorCheck> {
-  const python = await findPython();
-  return {
-    name: "Python",
-    ok: true,
-    detail: python
-      ? `${python} imports flask, flask_session and redis (the Flask track can run)`
-      : `none imports flask, flask_session and redis; only the Flask track needs them. ${PYTHON_INSTALL}`,
-  };
-}
-
-/** The room the workspace joined: does its Redis answer? (Nothing when it joined none.) */
-async function checkRoom(dir: string): Promise<DoctorCheck[]> {
-  const membership = await readMembership(dir);
-  if (!membership) return [];
-  const { redisUrl } = parseRoomUrl(membership.url);
-  const client = roomConnection(redisUrl, { retry: false, timeoutMs: 1000 });
-  const problem = await connectRoom(client, redisUrl).then(
-    () => undefined,
-    (error: Error) => error.message,
-  );
-  client.disconnect();
-  return [
-    {
-      name: "room",
-      ok: problem === undefined,
-      detail:
-        problem ??
-        `${membership.room} as ${membership.name}, at ${maskRedisUrl(redisUrl)}: answers`,
-      hint: problem
-        ? `Checks still work; their results just do not reach the board. \`${typed("leave")}\` stops sending them.`
-        : undefined,
-    },
-  ];
 }
 
 function compare(a: readonly number[], b: readonly number[]): number {

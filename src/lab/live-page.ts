@@ -1,7 +1,8 @@
 import { LabError } from "../errors.js";
 import type { Emit, LabEvent } from "../events.js";
 import type { ProxyExchange } from "../proxy/proxy.js";
-import { applyExchange, applyLabEvent, emptyLive, type LiveState } from "../web/live-model.js";
+import { applyLabEvent } from "../web/live-lab-events.js";
+import { applyExchange, emptyLive, type LiveState } from "../web/live-model.js";
 import { type LiveServer, startLiveServer } from "../web/live-server.js";
 import type { LabCluster } from "./setup.js";
 

@@ -3,6 +3,7 @@ import type { Emit, InstanceRef, LabEvent } from "../events.js";
 import { scenarioLines, verdictLines } from "./check-pretty.js";
 import { loadBeginLines, loadEndLines, loadProgressLine } from "./load-pretty.js";
 import { roomLines } from "./room-pretty.js";
+import { setupLines } from "./setup-pretty.js";
 import { stripControl } from "./strip.js";
 import { backupLines, diffText, doctorText, exerciseRows } from "./workspace-pretty.js";
 
@@ -32,44 +33,14 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
   return (event: LabEvent) => {
     switch (event.type) {
       case "workspace:folder-created":
-        write(`${c.green("✔")} Created the workspace folder ${event.dir}/`);
-        return;
       case "workspace:created":
-        write(`${c.green("✔")} Copied the starter of ${c.bold(event.exercise)} into ${event.dir}/`);
-        write(`  Edit ${c.bold(event.entry)} — the instances restart when you save.`);
-        if (event.brief) write(`  The exercise's brief: ${c.bold(event.brief)}`);
-        return;
       case "workspace:found":
-        write(
-          `${c.green("✔")} Using your copy of ${c.bold(event.exercise)}: ${c.bold(event.entry)}`,
-        );
-        if (event.brief) write(c.gray(`  The exercise's brief: ${event.brief}`));
-        return;
       case "app:command":
-        write(c.gray(`  Each instance runs: ${event.description}`));
-        return;
       case "redis":
-        write(c.gray(`  Redis for the instances: ${event.url} (${event.source})`));
-        return;
       case "leftover:stopped":
-        write(
-          c.yellow(
-            event.reason === "escaped"
-              ? `⚠ Stopped pid ${event.pid} (${event.command}): an app of the lab's that had left its process group (daemonized).`
-              : `⚠ Stopped pid ${event.pid} (${event.command}), left running by an earlier run that was killed.`,
-          ),
-        );
-        return;
       case "warning":
-        write(c.yellow(`⚠ ${event.message}`));
-        return;
       case "redis:missing":
-        write(
-          c.yellow(
-            `⚠ ${event.message} The starter runs without it; your Redis version will need one.`,
-          ),
-        );
-        write(c.gray(`  ${event.hint}`));
+        for (const line of setupLines(event, c)) write(line);
         return;
       case "instance:starting":
         width = Math.max(width, `app-${event.instance.index}`.length);

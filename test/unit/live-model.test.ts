@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { applyLabEvent } from "../../src/web/live-lab-events.js";
 import {
   applyExchange,
-  applyLabEvent,
   emptyLive,
   type LiveExchange,
   type LiveState,
