@@ -1,4 +1,4 @@
-import type { InstanceRef, LabEvent } from "../events.js";
+import type { InstanceRef } from "../events.js";
 import type { ProxyExchange } from "../proxy/proxy.js";
 import { cookiePairs, pageShows, safeDecode, visitorId } from "./live-text.js";
 
