@@ -1,6 +1,6 @@
 import { findFreePortRange } from "../cluster/ports.js";
 import { RedisUnavailableError } from "../errors.js";
-import { spawnGroup } from "../processes/spawn-group.js";
+import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { redisAnswers, redisProblem } from "./inspect.js";
 import { DEFAULT_REDIS_URL, maskRedisUrl, type RedisChoice } from "./url.js";
 
@@ -64,37 +64,60 @@ function borrowed(url: string, source: string): RedisInUse {
   return { url, label: maskRedisUrl(url), source, close: async () => {} };
 }
 
-/** A redis-server of the lab's own on a free port, keeping nothing on disk; undefined when not installed. */
-async function startPrivateRedis(env: NodeJS.ProcessEnv): Promise<RedisInUse | undefined> {
-  const [port] = await findFreePortRange(1);
+/**
+ * Starts redis-server on `port` (bound to 127.0.0.1, nothing saved unless `extraArgs` says
+ * so) and waits until it answers PING, 5 s at most. Undefined when it is not installed, or
+ * exits or does not answer in time (it is stopped then).
+ */
+export async function launchRedisServer(
+  port: number,
+  env: NodeJS.ProcessEnv,
+  extraArgs: readonly string[] = [],
+): Promise<SpawnedGroup | undefined> {
   const server = spawnGroup({
     file: "redis-server",
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    args: [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      ...extraArgs,
+    ],
     env,
     description: `redis-server --port ${port}`,
     output: false,
   });
   if (server.pgid === undefined) return undefined;
   const url = `redis://127.0.0.1:${port}`;
-  const close = async () => {
-    await server.stop(3000);
-  };
   const deadline = Date.now() + 5000;
   let gone = false;
   void server.exited.then(() => {
     gone = true;
   });
   while (!gone && Date.now() < deadline) {
-    if (await redisAnswers(url, 200)) {
-      return {
-        url,
-        label: url,
-        source: `started its own: redis-server on :${port}, gone when the lab stops`,
-        close,
-      };
-    }
+    if (await redisAnswers(url, 200)) return server;
     await new Promise((r) => setTimeout(r, 20));
   }
-  await close();
+  await server.stop(3000);
   return undefined;
+}
+
+/** A redis-server of the lab's own on a free port, keeping nothing on disk; undefined when not installed. */
+async function startPrivateRedis(env: NodeJS.ProcessEnv): Promise<RedisInUse | undefined> {
+  const [port] = await findFreePortRange(1);
+  const server = await launchRedisServer(port as number, env);
+  if (!server) return undefined;
+  const url = `redis://127.0.0.1:${port}`;
+  return {
+    url,
+    label: url,
+    source: `started its own: redis-server on :${port}, gone when the lab stops`,
+    close: async () => {
+      await server.stop(3000);
+    },
+  };
 }

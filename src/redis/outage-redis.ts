@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findFreePortRange } from "../cluster/ports.js";
 import { RedisUnavailableError } from "../errors.js";
-import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
+import type { SpawnedGroup } from "../processes/spawn-group.js";
 import type { RedisInUse } from "./discover.js";
-import { HOW_TO_GET_REDIS } from "./discover.js";
-import { connectRedis, redisAnswers } from "./inspect.js";
+import { HOW_TO_GET_REDIS, launchRedisServer } from "./discover.js";
+import { connectRedis } from "./inspect.js";
 
 /** What a scenario may do to the lab's own Redis (exercise 04): make it unavailable, and back. */
 export interface RedisControl {
@@ -29,42 +29,15 @@ export async function startOutageRedis(
   const [port] = await findFreePortRange(1);
   const dir = await mkdtemp(join(tmpdir(), "session-lab-redis-"));
   const url = `redis://127.0.0.1:${port}`;
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--dir",
-    dir,
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ];
   let server: SpawnedGroup | undefined;
   const launch = async () => {
-    server = spawnGroup({
-      file: "redis-server",
-      args,
-      env,
-      description: `redis-server --port ${port}`,
-      output: false,
-    });
-    if (server.pgid === undefined) {
-      await rm(dir, { recursive: true, force: true });
+    // The same folder each time: SHUTDOWN SAVE writes the data there, the next start reads it.
+    server = await launchRedisServer(port as number, env, ["--dir", dir]);
+    if (!server) {
       throw new RedisUnavailableError(
-        "This exercise needs redis-server, to start a Redis of the lab's own.",
+        "This exercise needs redis-server, to start a Redis of the lab's own (it takes it away and brings it back).",
         HOW_TO_GET_REDIS,
       );
-    }
-    const deadline = Date.now() + 5000;
-    while (!(await redisAnswers(url, 200))) {
-      if (Date.now() > deadline)
-        throw new RedisUnavailableError(
-          `The lab's own Redis did not start on :${port}.`,
-          HOW_TO_GET_REDIS,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
   const stop = async () => {
@@ -76,7 +49,10 @@ export async function startOutageRedis(
     await server.stop(3000);
     server = undefined;
   };
-  await launch();
+  await launch().catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     url,
     label: url,
