@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { LabError } from "../errors.js";
 import type { Emit } from "../events.js";
+import { untilAborted } from "../lab/cleanup-stack.js";
 import {
   attendeeAclLine,
   connectRoom,
@@ -98,7 +99,7 @@ export async function board(options: BoardOptions): Promise<BoardResult> {
       attendees: feed.state.attendees.size,
       ...shown,
     });
-    await aborted(options.signal);
+    await untilAborted(options.signal);
     return { attendees: feed.state.attendees.size, url: server.url };
   } finally {
     await server?.close();
@@ -159,11 +160,4 @@ async function attendeeAccess(options: BoardOptions, knownPassword?: string) {
 
 function quote(word: string): string {
   return /^[\w:@.>~+*-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true }),
-  );
 }

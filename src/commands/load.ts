@@ -1,6 +1,7 @@
 import { InterruptedError, LabError, UsageError } from "../errors.js";
 import { typed } from "../invocation.js";
 import { REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
+import { untilAborted } from "../lab/cleanup-stack.js";
 import { withLivePage } from "../lab/live-page.js";
 import { type LabOptions, openLab } from "../lab/setup.js";
 import type { LoadReport } from "../scenarios/report.js";
@@ -54,7 +55,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
         type: "warning",
         message: "The live page stays open with the summary: Ctrl-C closes it.",
       });
-      await aborted(options.signal);
+      await untilAborted(options.signal);
       return report;
     }
   } finally {
@@ -115,11 +116,4 @@ export class LoadFailedError extends LabError {
   ) {
     super(message, hint);
   }
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true }),
-  );
 }

@@ -22,3 +22,11 @@ export class CleanupStack {
     if (first !== undefined) throw first;
   }
 }
+
+/** Resolves once the signal aborts (at once when it already has): a command that serves until Ctrl-C. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true }),
+  );
+}

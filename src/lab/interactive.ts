@@ -6,7 +6,7 @@ import { labVersion } from "../workspace/paths.js";
 import { rememberUrl } from "../workspace/state.js";
 import { watchExercise } from "../workspace/watch.js";
 import { checkCluster } from "./check-cluster.js";
-import { CleanupStack } from "./cleanup-stack.js";
+import { CleanupStack, untilAborted } from "./cleanup-stack.js";
 import { serialise } from "./serialise.js";
 import type { Lab, LabCluster } from "./setup.js";
 
@@ -128,18 +128,11 @@ export async function runInteractive(
     };
     if (options.actions) cleanup.defer(options.actions(onAction));
 
-    await aborted(stop.signal);
+    await untilAborted(stop.signal);
     emit({ type: "stopping", reason: stoppedBy === "quit" ? "q pressed" : "interrupted" });
     return stoppedBy;
   } finally {
     stop.abort();
     await cleanup.run();
   }
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true }),
-  );
 }

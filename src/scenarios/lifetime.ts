@@ -85,7 +85,7 @@ export async function shortLifetime(
   const observations = [];
   if (life <= WAIT_OUT_MS) {
     const began = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, life) + 300));
+    await ctx.wait(Math.max(0, life) + 300);
     const later = await client.get("/", [value]);
     const { body: _body, ...seen } = later;
     observations.push(seen);
