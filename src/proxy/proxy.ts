@@ -78,10 +78,11 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
     const watching = observer;
     const send = (i: number) =>
       forward(req, res, pools[i]!, upstreams[i]!, hasBody, servedBy[i]!, watching !== undefined);
-    let index = method === "OPTIONS" && req.url === "*" ? -1 : pickNext(isUp);
+    // `*` asks about the server as a whole: the proxy answers it, no instance is asked.
+    const asterisk = req.url === "*";
+    let index = asterisk ? -1 : pickNext(isUp);
     let outcome: ForwardOutcome = { kind: "failed", status: 503 };
-    if (req.url === "*") {
-      // A question about the server as a whole: the proxy answers it, no instance is asked.
+    if (asterisk) {
       res.writeHead(method === "OPTIONS" ? 200 : 400, { allow: ALLOWED, "content-length": 0 });
       res.end();
       outcome = { kind: "answered", status: res.statusCode, setCookie: false };

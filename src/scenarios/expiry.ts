@@ -2,7 +2,7 @@ import type { FoundSession } from "../redis/inspect.js";
 import type { ScenarioContext, ScenarioOutcome } from "./scenarios.js";
 import { readAll, strip } from "./scenarios.js";
 import type { Observation, Verdict } from "./types.js";
-import { ports } from "./visibility.js";
+import { ports, portsOf } from "./visibility.js";
 
 /** Grades sliding expiry: a visitor active more often than the lifetime keeps the value. */
 export function gradeSliding(facts: {
@@ -15,7 +15,7 @@ export function gradeSliding(facts: {
     const first = facts.reads.indexOf(lost[0] as Observation);
     return {
       status: "fail",
-      summary: `a visitor active every second lost the value after ${first} reads, on ${ports(lost.flatMap((r) => (r.port === null ? [] : [r.port])))}`,
+      summary: `a visitor active every second lost the value after ${first} reads, on ${ports(portsOf(lost))}`,
       causeId: "not-sliding",
       cause:
         "sessions expire a fixed time after they start, however active the visitor is: the expiry does not slide",
@@ -42,7 +42,7 @@ export function gradeIdle(facts: {
   if (still.length > 0) {
     return {
       status: "fail",
-      summary: `idle for ${seconds} s + 1 s, the value is still there on ${ports(still.flatMap((r) => (r.port === null ? [] : [r.port])))}`,
+      summary: `idle for ${seconds} s + 1 s, the value is still there on ${ports(portsOf(still))}`,
       causeId: "never-expires",
       cause: `sessions do not expire after ${seconds} s without activity (SESSION_TTL_SECONDS)`,
       hint: "Give the session the lifetime in SESSION_TTL_SECONDS: the cookie's maxAge (in ms) and the store's ttl (in s).",

@@ -1,7 +1,7 @@
 import type { ScenarioClient } from "./client.js";
 import type { ScenarioContext, ScenarioOutcome } from "./scenarios.js";
 import type { Observation, Verdict } from "./types.js";
-import { ports } from "./visibility.js";
+import { ports, portsOf } from "./visibility.js";
 
 /** Who a /whoami page says is logged in ("" for nobody), from its text. */
 export function loggedInAs(body: string): string {
@@ -42,7 +42,7 @@ export function gradeLogoutEverywhere(facts: {
   if (still.length > 0) {
     return {
       status: "fail",
-      summary: `after /logout-everywhere, the user's other browser is still logged in as ${facts.user} on ${ports(unique(still))}`,
+      summary: `after /logout-everywhere, the user's other browser is still logged in as ${facts.user} on ${ports(portsOf(still))}`,
       causeId: "logout-not-everywhere",
       cause: "/logout-everywhere ends only the session of the browser that asked",
       hint: "Keep the user's session ids in a Redis set (SADD at login) and destroy every one of them at /logout-everywhere.",
@@ -52,7 +52,7 @@ export function gradeLogoutEverywhere(facts: {
   if (lostOther.length > 0) {
     return {
       status: "fail",
-      summary: `another user (${facts.other}) was logged out too, on ${ports(unique(lostOther))}`,
+      summary: `another user (${facts.other}) was logged out too, on ${ports(portsOf(lostOther))}`,
       causeId: "logout-too-wide",
       cause: "/logout-everywhere ends other users' sessions too",
       hint: "Destroy only the sessions in this user's set, not every session in the store.",
@@ -84,7 +84,7 @@ export function gradeLogoutOne(facts: {
   if (still.length > 0) {
     return {
       status: "fail",
-      summary: `after /logout, the browser is still logged in on ${ports(unique(still))}`,
+      summary: `after /logout, the browser is still logged in on ${ports(portsOf(still))}`,
       causeId: "logout-not-ending",
       cause: "/logout does not end the session",
       hint: "Destroy the session at /logout (req.session.destroy).",
@@ -104,12 +104,6 @@ export function gradeLogoutOne(facts: {
     status: "pass",
     summary: `/logout ended one session; ${facts.user}'s other browser stayed logged in`,
   };
-}
-
-function unique(reads: readonly { port: number | null }[]): number[] {
-  return [...new Set(reads.map((r) => r.port).filter((p): p is number => p !== null))].sort(
-    (a, b) => a - b,
-  );
 }
 
 export async function logoutEverywhere(ctx: ScenarioContext): Promise<ScenarioOutcome> {

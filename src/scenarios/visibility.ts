@@ -1,5 +1,12 @@
 import type { Observation } from "./types.js";
 
+/** The ports that served these reads, each once, in order: for "… on :5001, :5002". */
+export function portsOf(reads: readonly { port: number | null }[]): number[] {
+  return [...new Set(reads.flatMap((r) => (r.port === null ? [] : [r.port])))].sort(
+    (a, b) => a - b,
+  );
+}
+
 /** Formats ports as ":5001, :5002". */
 export function ports(list: readonly number[]): string {
   return list.map((p) => `:${p}`).join(", ");
