@@ -23,6 +23,9 @@ describe("the course: every new exercise's starter fails with its cause, its sol
       ]);
       expect(starter.exitCode).toBe(1);
       expect(starter.causeId).toBe(exercise.starterCause);
+      // On a failure, say which scenario and what it saw.
+      const failing = solution.scenarios.filter((s) => s.status !== "pass");
+      expect(failing.map((s) => `${s.id}: ${s.summary}`)).toEqual([]);
       expect(solution.verdict).toBe("pass");
       expect(solution.scenarios.map((s) => s.id)).toEqual(exercise.scenarios);
     },

@@ -171,4 +171,17 @@ describe("a Redis outage (exercise 04)", () => {
     expect(verdict.status).toBe(status);
     expect(verdict.causeId).toBe(causeId);
   });
+
+  it.each([
+    ["1.3 s on a site that answers in 0.5 s anyway", 1300, 500, "pass"],
+    ["1.3 s on a site that answers in 10 ms", 1300, 10, "fail"],
+  ] as const)("counts 1 s on top of the usual answer time: %s", (_name, ms, baselineMs, status) => {
+    const verdict = gradeOutage({
+      answers: [{ phase: "paused", status: 503, ms }],
+      down: [],
+      recoveryMs: 50,
+      baselineMs,
+    });
+    expect(verdict.status).toBe(status);
+  });
 });
