@@ -1,0 +1,77 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { waitUntilAnswering } from "../../src/cluster/readiness.js";
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  server = undefined;
+});
+
+/** A real HTTP server answering `statusFor(n)` to its n-th request (counting from 1). */
+async function serve(
+  statusFor: (n: number) => number,
+): Promise<{ port: number; served: number[] }> {
+  const served: number[] = [];
+  server = createServer((_req, res) => {
+    const status = statusFor(served.length + 1);
+    served.push(status);
+    res.writeHead(status).end();
+  });
+  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as AddressInfo).port, served };
+}
+
+const never = new Promise<never>(() => {});
+
+describe("waiting for an instance to be ready", () => {
+  it("waits while the app answers 503 (still connecting to Redis), until it answers 200", async () => {
+    const app = await serve((n) => (n <= 4 ? 503 : 200));
+    const ready = await waitUntilAnswering({
+      host: "127.0.0.1",
+      port: app.port,
+      timeoutMs: 5000,
+      gaveUp: never,
+    });
+    expect(ready).toBe(true);
+    expect(app.served).toEqual([503, 503, 503, 503, 200]);
+  });
+
+  it("takes an app that answers only 5xx as started after the settling time, so check shows what it answers", async () => {
+    const app = await serve(() => 500);
+    const ready = await waitUntilAnswering({
+      host: "127.0.0.1",
+      port: app.port,
+      timeoutMs: 5000,
+      gaveUp: never,
+      settleMs: 150,
+    });
+    expect(ready).toBe(true);
+    expect(app.served.length).toBeGreaterThan(1);
+  });
+
+  it("a 404 on / is an answer: ready at the first one", async () => {
+    const app = await serve(() => 404);
+    const ready = await waitUntilAnswering({
+      host: "127.0.0.1",
+      port: app.port,
+      timeoutMs: 5000,
+      gaveUp: never,
+    });
+    expect(ready).toBe(true);
+    expect(app.served).toEqual([404]);
+  });
+
+  it("an app whose process ended while it answered 503 is not ready", async () => {
+    const app = await serve(() => 503);
+    const ready = await waitUntilAnswering({
+      host: "127.0.0.1",
+      port: app.port,
+      timeoutMs: 5000,
+      gaveUp: Promise.resolve(),
+      settleMs: 60_000,
+    });
+    expect(ready).toBe(false);
+  });
+});
