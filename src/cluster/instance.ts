@@ -61,6 +61,12 @@ export class Instance {
     emit({ type: "instance:starting", instance: ref });
     const child = spawnGroup({ ...command, env, output: true });
     this.#child = child;
+    // Every line the app prints wakes the readiness probe: "listening on …" is seen at once.
+    let nudge = () => {};
+    const nudged = () =>
+      new Promise<void>((resolve) => {
+        nudge = resolve;
+      });
     for (const stream of ["stdout", "stderr"] as const) {
       const source = child[stream];
       if (!source) continue;
@@ -69,6 +75,7 @@ export class Instance {
         (line) => {
           this.log.push(line);
           emit({ type: "instance:log", instance: ref, stream, line });
+          nudge();
         },
         this.options.output,
       );
@@ -96,6 +103,7 @@ export class Instance {
       timeoutMs,
       gaveUp: ended,
       signal,
+      nudged,
     });
     if (ready) {
       const escaped = await this.#escapedHolder(child);

@@ -42,8 +42,10 @@ export async function waitUntilAnswering(options: {
   gaveUp: Promise<unknown>;
   signal?: AbortSignal;
   settleMs?: number;
+  /** Resolves when it is worth probing at once (the app printed a line: often "listening"). */
+  nudged?: () => Promise<unknown>;
 }): Promise<boolean> {
-  const { host, port, timeoutMs, gaveUp, signal, settleMs = SETTLE_MS } = options;
+  const { host, port, timeoutMs, gaveUp, signal, settleMs = SETTLE_MS, nudged } = options;
   let stopped = false;
   const stop = () => {
     stopped = true;
@@ -60,7 +62,7 @@ export async function waitUntilAnswering(options: {
       if (Date.now() - firstServerError >= settleMs) return true;
     }
     // Back off a little between probes: fast for a quick boot, cheap for a slow one.
-    await Promise.race([pause(delay), gaveUp.catch(() => {})]);
+    await Promise.race([pause(delay), gaveUp.catch(() => {}), ...(nudged ? [nudged()] : [])]);
     delay = Math.min(delay * 2, 20);
   }
   // Out of time while it answered 5xx: it answers, and the scenarios will say what.

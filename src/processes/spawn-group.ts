@@ -61,6 +61,11 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
   const pgid = child.pid;
   if (pgid !== undefined) trackGroup(pgid, command.description);
   let stopping = false;
+  // The leader's exit wakes the wait for the group to be gone (usually it is the whole group).
+  const leaderGone = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
   const exited = new Promise<GroupExit>((resolve) => {
     child.once("error", () => resolve({ code: null, signal: null, leftRunning: false }));
     child.once("exit", (code, signal) => {
@@ -81,10 +86,10 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
     if (pgid === undefined) return "stopped";
     stopping = true;
     let outcome: "stopped" | "killed" = "stopped";
-    if (signalGroup(pgid, "SIGTERM") && !(await groupGone(pgid, graceMs))) {
+    if (signalGroup(pgid, "SIGTERM") && !(await groupGone(pgid, graceMs, leaderGone))) {
       outcome = "killed";
       signalGroup(pgid, "SIGKILL");
-      await groupGone(pgid, KILL_WAIT_MS);
+      await groupGone(pgid, KILL_WAIT_MS, leaderGone);
     }
     untrackGroup(pgid);
     await exited;
@@ -99,14 +104,26 @@ const KILL_WAIT_MS = 2000;
 /**
  * Polls until no live process of the group is left; false when `ms` ran out first. Zombies
  * do not count: a shell's child that outlived the shell is re-parented to init, which may
- * take its time to reap it, and a zombie holds no port.
+ * take its time to reap it, and a zombie holds no port. While the leader runs the group is
+ * alive (no need to look through /proc); its exit (`leaderGone`) ends a pause early, so a
+ * group that is just its leader is seen gone at once.
  */
-async function groupGone(pgid: number, ms: number): Promise<boolean> {
+async function groupGone(pgid: number, ms: number, leaderGone: Promise<void>): Promise<boolean> {
   const deadline = Date.now() + ms;
+  let leaderExited = false;
+  void leaderGone.then(() => {
+    leaderExited = true;
+  });
+  await Promise.resolve(); // an exit that already happened is known before the first look
   let delay = 5;
-  while (signalGroup(pgid, 0) && (await groupAlive(pgid))) {
+  while (signalGroup(pgid, 0) && (!leaderExited || (await groupAlive(pgid)))) {
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    let timer: NodeJS.Timeout | undefined;
+    const pause = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, delay);
+    });
+    await (leaderExited ? pause : Promise.race([pause, leaderGone]));
+    clearTimeout(timer);
     delay = Math.min(delay * 2, 25);
   }
   return true;
