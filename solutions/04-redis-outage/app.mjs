@@ -2,7 +2,10 @@
 //
 // The client fails fast (no offline queue, no retries per command, a short command timeout)
 // and keeps reconnecting in the background; the store's errors reach an error handler that
-// answers 503. When Redis is back, the next request works again.
+// answers 503. When Redis is back, the next request works again. Without an offline queue a
+// command sent before the connection is ready fails too, so the app takes requests only once
+// Redis is connected (or after 3 s without it: then its pages say that Redis is down).
+import { setTimeout as wait } from "node:timers/promises";
 import { RedisStore } from "connect-redis";
 import express from "express";
 import session from "express-session";
@@ -40,9 +43,11 @@ app.get("/session/unset/", (req, res) => {
 });
 
 app.use((error, req, res, next) => {
+  console.error(`503 for ${req.method} ${req.url}: ${error.message}`);
   res.status(503).type("html").send("<p>The session service is down; try again in a moment.</p>\n");
 });
 
+await Promise.race([new Promise((resolve) => redis.once("ready", resolve)), wait(3000)]);
 app.listen(port, host, () => console.log(`listening on http://${host}:${port}`));
 
 function page(value, note = "") {

@@ -25,7 +25,9 @@ describe("the course: every new exercise's starter fails with its cause, its sol
       expect(starter.causeId).toBe(exercise.starterCause);
       // On a failure, say which scenario and what it saw.
       const failing = solution.scenarios.filter((s) => s.status !== "pass");
-      expect(failing.map((s) => `${s.id}: ${s.summary}`)).toEqual([]);
+      expect(
+        failing.map((s) => `${s.id}: ${s.summary}\n${(s.lastLines ?? []).join("\n")}`),
+      ).toEqual([]);
       expect(solution.verdict).toBe("pass");
       expect(solution.scenarios.map((s) => s.id)).toEqual(exercise.scenarios);
     },
