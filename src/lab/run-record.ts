@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import { join } from "node:path";
 import { stopMarked } from "../processes/marker.js";
 import { groupAlive, processStartTime } from "../processes/process-info.js";
-import { setGroupRecorder, signalGroup } from "../processes/registry.js";
+import { addGroupRecorder, signalGroup } from "../processes/registry.js";
 import { labDir } from "../workspace/paths.js";
 
 /** One process group the lab started, recognisable again by its start time. */
@@ -128,11 +128,11 @@ export async function beginRun(
 ): Promise<{ runId: string; close: () => Promise<void> }> {
   for (const leftover of await stopLeftovers(workspace)) onLeftover(leftover);
   const record = await startRunRecord(workspace);
-  setGroupRecorder(record);
+  const stopRecording = addGroupRecorder(record);
   return {
     runId: record.runId,
     close: async () => {
-      setGroupRecorder(undefined);
+      stopRecording();
       await record.close();
     },
   };

@@ -11,17 +11,24 @@ export interface GroupRecorder {
   add(pgid: number, command: string): Promise<void>;
   remove(pgid: number): Promise<void>;
 }
-let recorder: GroupRecorder | undefined;
+const recorders = new Set<GroupRecorder>();
 
-/** Writes every group started from now on into `next` (or stops writing them down). */
-export function setGroupRecorder(next: GroupRecorder | undefined): void {
-  recorder = next;
-  if (next) for (const [pgid, command] of liveGroups) void next.add(pgid, command);
+/**
+ * Writes every live group, and every group started from now on, into `recorder` until the
+ * returned function is called. With several labs in one process (tests), each record
+ * holds every group of the process while it is open, and one lab ending stops only its own.
+ */
+export function addGroupRecorder(recorder: GroupRecorder): () => void {
+  recorders.add(recorder);
+  for (const [pgid, command] of liveGroups) void recorder.add(pgid, command);
+  return () => {
+    recorders.delete(recorder);
+  };
 }
 
 export function trackGroup(pgid: number, command = ""): void {
   liveGroups.set(pgid, command);
-  void recorder?.add(pgid, command);
+  for (const recorder of recorders) void recorder.add(pgid, command);
   if (!hooked) {
     hooked = true;
     process.once("exit", killAllNow);
@@ -30,7 +37,7 @@ export function trackGroup(pgid: number, command = ""): void {
 
 export function untrackGroup(pgid: number): void {
   liveGroups.delete(pgid);
-  void recorder?.remove(pgid);
+  for (const recorder of recorders) void recorder.remove(pgid);
 }
 
 /** SIGKILLs every live group at once: the second Ctrl-C, or the lab's own exit. */
