@@ -16,6 +16,5 @@ await build({
   banner: {
     js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
   },
-  sourcemap: true,
   logLevel: "warning",
 });
