@@ -25,53 +25,38 @@ async function serve(
 
 const never = new Promise<never>(() => {});
 
+/** Waits for the app as the lab does, up to 5 s; `options` changes the rest. */
+function ready(port: number, options: { gaveUp?: Promise<unknown>; settleMs?: number } = {}) {
+  return waitUntilAnswering({
+    host: "127.0.0.1",
+    port,
+    timeoutMs: 5000,
+    gaveUp: never,
+    ...options,
+  });
+}
+
 describe("waiting for an instance to be ready", () => {
   it("waits while the app answers 503 (still connecting to Redis), until it answers 200", async () => {
     const app = await serve((n) => (n <= 4 ? 503 : 200));
-    const ready = await waitUntilAnswering({
-      host: "127.0.0.1",
-      port: app.port,
-      timeoutMs: 5000,
-      gaveUp: never,
-    });
-    expect(ready).toBe(true);
+    expect(await ready(app.port)).toBe(true);
     expect(app.served).toEqual([503, 503, 503, 503, 200]);
   });
 
   it("takes an app that answers only 5xx as started after the settling time, so check shows what it answers", async () => {
     const app = await serve(() => 500);
-    const ready = await waitUntilAnswering({
-      host: "127.0.0.1",
-      port: app.port,
-      timeoutMs: 5000,
-      gaveUp: never,
-      settleMs: 150,
-    });
-    expect(ready).toBe(true);
+    expect(await ready(app.port, { settleMs: 150 })).toBe(true);
     expect(app.served.length).toBeGreaterThan(1);
   });
 
   it("a 404 on / is an answer: ready at the first one", async () => {
     const app = await serve(() => 404);
-    const ready = await waitUntilAnswering({
-      host: "127.0.0.1",
-      port: app.port,
-      timeoutMs: 5000,
-      gaveUp: never,
-    });
-    expect(ready).toBe(true);
+    expect(await ready(app.port)).toBe(true);
     expect(app.served).toEqual([404]);
   });
 
   it("an app whose process ended while it answered 503 is not ready", async () => {
     const app = await serve(() => 503);
-    const ready = await waitUntilAnswering({
-      host: "127.0.0.1",
-      port: app.port,
-      timeoutMs: 5000,
-      gaveUp: Promise.resolve(),
-      settleMs: 60_000,
-    });
-    expect(ready).toBe(false);
+    expect(await ready(app.port, { gaveUp: Promise.resolve(), settleMs: 60_000 })).toBe(false);
   });
 });
