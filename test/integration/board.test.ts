@@ -1,8 +1,10 @@
 import { join as joinPath } from "node:path";
 import { describe, expect, it } from "vitest";
+import { board } from "../../src/commands/board.js";
 import { check } from "../../src/commands/check.js";
 import { join } from "../../src/commands/join.js";
 import { solution } from "../../src/commands/solution.js";
+import { exitCodeFor } from "../../src/main.js";
 import { connectRoom, roomConnection, roomKeys } from "../../src/redis/room-store.js";
 import { publishToRoom } from "../../src/room/publish.js";
 import { labRunOptions, tempDir } from "../support/lab.js";
@@ -126,5 +128,34 @@ describe("the room board", () => {
     } finally {
       limited.disconnect();
     }
+  });
+
+  it("refuses a Redis without streams (before 5.0) in one sentence, exit 2", async () => {
+    // A Redis 4 answers the stream commands with "unknown command"; so does one that has them
+    // renamed away.
+    const streamless = ["XLEN", "XADD", "XREAD", "XRANGE", "XREVRANGE"].flatMap((c) => [
+      "--rename-command",
+      c,
+      "",
+    ]);
+    await using redis = await ownRedis(streamless);
+    const refused = await board({
+      redisUrl: redis.url,
+      room: "old-redis",
+      host: "127.0.0.1",
+      port: 0,
+      createUser: false,
+      exportTo: undefined,
+      stuck: { sameCause: 3, minutes: 10 },
+      emit: () => {},
+      signal: AbortSignal.abort(),
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((refused as Error).message).toBe(
+      "This Redis has no streams (XADD), which the room board needs: it is older than Redis 5.",
+    );
+    expect(exitCodeFor({ error: refused })).toBe(2);
   });
 });

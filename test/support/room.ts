@@ -4,15 +4,28 @@ import type { LabEvent } from "../../src/events.js";
 import { redisAnswers } from "../../src/redis/inspect.js";
 import { findFreePorts } from "./ports.js";
 
-/** A redis-server of the test's own, which the test may stop and start again on its port. */
-export async function ownRedis() {
+/**
+ * A redis-server of the test's own, which the test may stop and start again on its port.
+ * `extraArgs` go to redis-server (e.g. `--rename-command XLEN ""`: a Redis without streams).
+ */
+export async function ownRedis(extraArgs: readonly string[] = []) {
   const [port] = await findFreePorts(1);
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        ...extraArgs,
+      ],
       {
         stdio: "ignore",
       },
