@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { board } from "../../src/commands/board.js";
 import type { LabEvent } from "../../src/events.js";
-import { redisAnswers } from "../../src/redis/inspect.js";
+import type { SpawnedGroup } from "../../src/processes/spawn-group.js";
+import { launchRedisServer } from "../../src/redis/discover.js";
 import { findFreePorts } from "./ports.js";
 
 /**
@@ -11,37 +11,15 @@ import { findFreePorts } from "./ports.js";
 export async function ownRedis(extraArgs: readonly string[] = []) {
   const [port] = await findFreePorts(1);
   const url = `redis://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
+  let server: SpawnedGroup | undefined;
   const start = async () => {
-    child = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        ...extraArgs,
-      ],
-      {
-        stdio: "ignore",
-      },
-    );
-    const deadline = Date.now() + 5000;
-    while (!(await redisAnswers(url, 200))) {
-      if (Date.now() > deadline) throw new Error(`redis-server did not start on :${port}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    server = await launchRedisServer(port as number, process.env, extraArgs);
+    if (!server) throw new Error(`redis-server did not start on :${port}`);
   };
+  // At once, as a crash would: no time to say goodbye to its clients.
   const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise((resolve) => c.once("exit", resolve));
-    c.kill("SIGKILL");
-    await exited;
+    await server?.stop(0);
+    server = undefined;
   };
   await start();
   return { url, port, start, stop, [Symbol.asyncDispose]: stop };
