@@ -73,6 +73,7 @@ export const CAUSE_IDS = [
   "error-not-503",
   "crashes-without-redis",
   "no-recovery",
+  "redis-not-ready",
   // The app's pages.
   "unset-not-removed",
   "global-value",

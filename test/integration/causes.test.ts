@@ -163,6 +163,14 @@ const NODE_CAUSES: Row[] = [
     /.?/,
   ],
   ["one global value for everyone", { FIXTURE_GLOBAL: "1" }, 1, "global-value", "isolation", /.?/],
+  [
+    "requests taken before the Redis client is ready (no offline queue)",
+    { FIXTURE_STORE: "redis", FIXTURE_REDIS_READY_AFTER_MS: "5000" },
+    2,
+    "redis-not-ready",
+    "shared",
+    /the instance's log: 503 for GET \S+: Stream isn't writeable/,
+  ],
 ];
 
 describe("check names the real cause, with evidence", () => {
