@@ -6,7 +6,6 @@ import { publishCheck } from "../room/publish.js";
 import { bootThroughUrl } from "../scenarios/boot.js";
 import type { CheckReport } from "../scenarios/report.js";
 import { type CheckTarget, runCheck } from "../scenarios/runner.js";
-import { findExercise } from "../workspace/catalogue.js";
 import { labVersion } from "../workspace/paths.js";
 import { nextExercise } from "../workspace/progress.js";
 
@@ -50,8 +49,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   if (!options.noBoard && !options.solution)
     await publishCheck(options.dir, report, labVersion, options.emit);
   if (report.verdict === "pass" && !options.solution && !options.url) {
-    const exercise = await findExercise(report.exercise.id);
-    const next = await nextExercise(exercise);
+    const next = await nextExercise(lab.exercise);
     if (next)
       options.emit({
         type: "exercise:next",
