@@ -2,12 +2,11 @@ import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { isPortFree } from "../../src/cluster/ports.js";
 import { type CliRun, runCli } from "../support/cli.js";
-import { fixtureApp, tempDir } from "../support/lab.js";
+import { fixtureApp, sessionApp, tempDir } from "../support/lab.js";
 import { markedProcesses } from "../support/leak-guard.js";
 import { findFreePorts } from "../support/ports.js";
 
 const daemonApp = join(import.meta.dirname, "../fixtures/daemon-app.mjs");
-const sessionApp = join(import.meta.dirname, "../fixtures/session-app.mjs");
 
 /** Ways an attendee starts an app in the background, as they would deploy it. */
 const DAEMONS = [

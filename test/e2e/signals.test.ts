@@ -1,12 +1,9 @@
-import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { isPortFree } from "../../src/cluster/ports.js";
 import { runCli } from "../support/cli.js";
-import { fixtureApp, tempDir } from "../support/lab.js";
+import { fixtureApp, sessionApp, tempDir } from "../support/lab.js";
 import { markedProcesses } from "../support/leak-guard.js";
 import { findFreePorts } from "../support/ports.js";
-
-const sessionApp = join(import.meta.dirname, "../fixtures/session-app.mjs");
 
 async function allFree(ports: number[]): Promise<boolean> {
   return (await Promise.all(ports.map((p) => isPortFree(p, "127.0.0.1")))).every(Boolean);

@@ -1,4 +1,3 @@
-import { join as joinPath } from "node:path";
 import { describe, expect, it } from "vitest";
 import { board } from "../../src/commands/board.js";
 import { check } from "../../src/commands/check.js";
@@ -7,10 +6,8 @@ import { solution } from "../../src/commands/solution.js";
 import { exitCodeFor } from "../../src/main.js";
 import { connectRoom, roomConnection, roomKeys } from "../../src/redis/room-store.js";
 import { publishToRoom } from "../../src/room/publish.js";
-import { labRunOptions, tempDir } from "../support/lab.js";
+import { labRunOptions, sessionApp, tempDir } from "../support/lab.js";
 import { ownRedis, runBoard } from "../support/room.js";
-
-const sessionApp = joinPath(import.meta.dirname, "../fixtures/session-app.mjs");
 
 function joinUrl(line: string): string {
   return /session-lab join "([^"]+)"/.exec(line)?.[1] ?? "";

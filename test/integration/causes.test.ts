@@ -2,13 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CheckOptions, check } from "../../src/commands/check.js";
-import type { LabEvent } from "../../src/events.js";
 import { findRedis, type RedisInUse } from "../../src/redis/discover.js";
 import type { CheckReport } from "../../src/scenarios/report.js";
-import { fixtureApp, labRunOptions, tempDir } from "../support/lab.js";
+import { fixtureApp, runCheck, sessionApp, tempDir } from "../support/lab.js";
 
-const sessionApp = join(import.meta.dirname, "../fixtures/session-app.mjs");
 /** The original exercise's Flask app, as the course ships it: starter and solution. */
 const flaskApp = join(import.meta.dirname, "../../exercises/01-shared-sessions-flask/app.py");
 const flaskSolution = join(import.meta.dirname, "../../solutions/01-shared-sessions-flask/app.py");
@@ -22,22 +19,6 @@ const flaskPython = ["python3", "/usr/bin/python3"].find((python) => {
     return false;
   }
 });
-
-async function runCheck(
-  dir: string,
-  overrides: Partial<CheckOptions>,
-  env: Record<string, string>,
-) {
-  const events: LabEvent[] = [];
-  const report = await check(
-    labRunOptions(dir, {
-      env: { ...process.env, ...env },
-      emit: (e) => events.push(e),
-      ...overrides,
-    }),
-  );
-  return { report, events };
-}
 
 function failing(report: CheckReport) {
   return report.scenarios.find((s) => s.status === "fail" || s.status === "error");

@@ -1,28 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type CheckOptions, check } from "../../src/commands/check.js";
-import type { LabEvent } from "../../src/events.js";
 import type { CheckReport } from "../../src/scenarios/report.js";
-import { fixtureApp, labRunOptions, tempDir } from "../support/lab.js";
+import { fixtureApp, runCheck, sessionApp, tempDir } from "../support/lab.js";
 
-const sessionApp = join(import.meta.dirname, "../fixtures/session-app.mjs");
 const pythonApp = join(import.meta.dirname, "../fixtures/session_app.py");
-
-async function runCheck(
-  dir: string,
-  overrides: Partial<CheckOptions> = {},
-  env: Record<string, string> = {},
-) {
-  const events: LabEvent[] = [];
-  const report = await check(
-    labRunOptions(dir, {
-      env: { ...process.env, ...env },
-      emit: (e) => events.push(e),
-      ...overrides,
-    }),
-  );
-  return { report, events };
-}
 
 function statuses(report: CheckReport): Record<string, string> {
   return Object.fromEntries(report.scenarios.map((s) => [s.id, s.status]));

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import type { CheckOptions } from "../../src/commands/check.js";
+import { type CheckOptions, check } from "../../src/commands/check.js";
 import { reset } from "../../src/commands/reset.js";
 import {
   type StartAction,
@@ -14,6 +14,8 @@ import type { LabEvent } from "../../src/events.js";
 import { findFreePorts } from "./ports.js";
 
 export const fixtureApp = join(import.meta.dirname, "../fixtures/contract-app.mjs");
+/** An Express app with real express-session, its session handling chosen by FIXTURE_* variables. */
+export const sessionApp = join(import.meta.dirname, "../fixtures/session-app.mjs");
 
 export async function tempDir(): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), "session-lab-test-"));
@@ -122,6 +124,23 @@ export function labRunOptions(dir: string, overrides: Partial<CheckOptions> = {}
     signal: new AbortController().signal,
     ...overrides,
   };
+}
+
+/** A check in `dir` against the suite's Redis, with `env` added to the instances', and its events. */
+export async function runCheck(
+  dir: string,
+  overrides: Partial<CheckOptions> = {},
+  env: Record<string, string> = {},
+) {
+  const events: LabEvent[] = [];
+  const report = await check(
+    labRunOptions(dir, {
+      env: { ...process.env, ...env },
+      emit: (e) => events.push(e),
+      ...overrides,
+    }),
+  );
+  return { report, events };
 }
 
 /** `reset --yes` of a workspace against the suite's Redis, with the events it emitted. */
