@@ -1,15 +1,10 @@
 // The room board: renders the view the lab computes (nothing is decided here), live over
 // Server-Sent Events. Every text from outside reaches the page through textContent.
-const $ = (id) => document.getElementById(id);
+import { $, el } from "./projector.js";
+
+
 let view;
 let chart;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function ago(iso) {
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));

@@ -1,6 +1,8 @@
 // The live page: renders the view the lab computes, pushed over Server-Sent Events.
 // Every text from outside (paths, values, visitors) reaches the page through textContent.
-const $ = (id) => document.getElementById(id);
+import { $, el } from "./projector.js";
+
+
 const token = document.querySelector('meta[name="session-lab-token"]').content;
 const STATES = { up: "● up", starting: "↻ starting", restarting: "↻ restarting", down: "✘ down" };
 const MARKS = { pass: "✔", fail: "✘", error: "⚠", skipped: "–" };
@@ -8,13 +10,6 @@ const MARKS = { pass: "✔", fail: "✘", error: "⚠", skipped: "–" };
 const FEED_ROWS = 12;
 let followed = "";
 let charts;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function instanceCard(i) {
   const li = el("li", `instance ${i.status}`);
