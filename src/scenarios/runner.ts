@@ -70,7 +70,8 @@ export async function runScenarios(
       try {
         const raw = await SCENARIOS[id](ctx);
         // The outage scenario asks for 503s: it grades its answers itself.
-        const outcome = id === "redis-outage" ? raw : withServerErrors(raw, target);
+        const outcome =
+          id === "redis-outage" ? raw : withNotReady(withServerErrors(raw, target), target);
         // A failure is explained with what the lab can find out beyond the pages.
         const explained = await diagnose(outcome, takeSample(), results);
         result = { id, title: SCENARIO_TITLES[id], ...explained, ms: elapsedSince(started) };
@@ -106,40 +107,15 @@ export async function runScenarios(
   return { results, advisories };
 }
 
-/** What ioredis says of a command sent, without the offline queue, before it is connected. */
-const NOT_READY = /Stream isn't writeable and enableOfflineQueue options is false/;
-
-/**
- * An app that answered 5xx failed the scenario, whatever else it showed. A failure whose
- * instance logged that its Redis client was not connected yet is named for that: the app
- * took requests too early (the save behind a 200 can fail the same way, losing the value).
- */
+/** An app that answered 5xx failed the scenario, whatever else it showed. */
 function withServerErrors(outcome: ScenarioOutcome, target: CheckTarget): ScenarioOutcome {
   const broken = outcome.observations.find((o) => o.status >= 500);
-  if (!broken && outcome.status !== "fail") return outcome;
-  const where = broken?.port ? ` on :${broken.port}` : "";
-  const ports = broken?.port ? [broken.port] : (target.instances ?? []);
-  const notReady = target.logOf && notReadyLine(ports, target.logOf);
-  const failed = broken
-    ? {
-        ...outcome,
-        status: "fail" as const,
-        summary: `GET ${broken.path} answered ${broken.status}${where}`,
-      }
-    : outcome;
-  if (notReady) {
-    return {
-      ...failed,
-      causeId: "redis-not-ready",
-      cause: `the app took requests before its Redis client was connected${notReady.where}: without the offline queue, ioredis fails every command until it is ready`,
-      hint: 'Start listening once Redis is ready: `await new Promise((resolve) => redis.once("ready", resolve))` before `app.listen(...)` (with a timeout, in case Redis is down at start).',
-      evidence: [`the instance's log: ${notReady.line.trim()}`],
-      lastLines: notReady.lastLines,
-    };
-  }
   if (!broken) return outcome;
+  const where = broken.port ? ` on :${broken.port}` : "";
   return {
-    ...failed,
+    ...outcome,
+    status: "fail",
+    summary: `GET ${broken.path} answered ${broken.status}${where}`,
     causeId: "app-error",
     cause: `the app failed while handling a request${where}`,
     hint: "Read the instance's log lines below for the error.",
@@ -147,17 +123,31 @@ function withServerErrors(outcome: ScenarioOutcome, target: CheckTarget): Scenar
   };
 }
 
-/** The first line, in these instances' logs, of ioredis failing a command before it is ready. */
-function notReadyLine(
-  ports: readonly number[],
-  logOf: (port: number) => readonly string[],
-): { line: string; where: string; lastLines: readonly string[] } | undefined {
-  for (const port of ports) {
+/** What ioredis says of a command sent, without the offline queue, before it is connected. */
+const NOT_READY = /Stream isn't writeable and enableOfflineQueue options is false/;
+
+/**
+ * A failure whose instance logged that its Redis client was not connected yet: the app took
+ * requests too early. It shows as a 5xx, or as a value lost when the save behind a 200 failed.
+ */
+function withNotReady(outcome: ScenarioOutcome, target: CheckTarget): ScenarioOutcome {
+  const { logOf } = target;
+  if (outcome.status !== "fail" || !logOf) return outcome;
+  const broken = outcome.observations.find((o) => o.status >= 500)?.port;
+  for (const port of broken ? [broken] : (target.instances ?? [])) {
     const lastLines = logOf(port);
     const line = lastLines.find((l) => NOT_READY.test(l));
-    if (line) return { line, where: ` on :${port}`, lastLines };
+    if (!line) continue;
+    return {
+      ...outcome,
+      causeId: "redis-not-ready",
+      cause: `the app took requests before its Redis client was connected on :${port}: without the offline queue, ioredis fails every command until it is ready`,
+      hint: 'Start listening once Redis is ready: `await new Promise((resolve) => redis.once("ready", resolve))` before `app.listen(...)` (with a timeout, in case Redis is down at start).',
+      evidence: [`the instance's log: ${line.trim()}`],
+      lastLines,
+    };
   }
-  return undefined;
+  return outcome;
 }
 
 function lastLinesOfAll(

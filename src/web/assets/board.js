@@ -2,7 +2,6 @@
 // Server-Sent Events. Every text from outside reaches the page through textContent.
 import { $, el } from "./projector.js";
 
-
 let view;
 let chart;
 

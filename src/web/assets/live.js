@@ -2,7 +2,6 @@
 // Every text from outside (paths, values, visitors) reaches the page through textContent.
 import { $, el } from "./projector.js";
 
-
 const token = document.querySelector('meta[name="session-lab-token"]').content;
 const STATES = { up: "● up", starting: "↻ starting", restarting: "↻ restarting", down: "✘ down" };
 const MARKS = { pass: "✔", fail: "✘", error: "⚠", skipped: "–" };
