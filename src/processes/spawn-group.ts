@@ -62,10 +62,21 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
   if (pgid !== undefined) trackGroup(pgid, command.description);
   let stopping = false;
   // The leader's exit wakes the wait for the group to be gone (usually it is the whole group).
+  let leaderExited = false;
   const leaderGone = new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.once("error", () => resolve());
+    const done = () => {
+      leaderExited = true;
+      resolve();
+    };
+    child.once("exit", done);
+    child.once("error", done);
   });
+  const leader = {
+    get exited() {
+      return leaderExited;
+    },
+    gone: leaderGone,
+  };
   const exited = new Promise<GroupExit>((resolve) => {
     child.once("error", () => resolve({ code: null, signal: null, leftRunning: false }));
     child.once("exit", (code, signal) => {
@@ -86,10 +97,10 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
     if (pgid === undefined) return "stopped";
     stopping = true;
     let outcome: "stopped" | "killed" = "stopped";
-    if (signalGroup(pgid, "SIGTERM") && !(await groupGone(pgid, graceMs, leaderGone))) {
+    if (signalGroup(pgid, "SIGTERM") && !(await groupGone(pgid, graceMs, leader))) {
       outcome = "killed";
       signalGroup(pgid, "SIGKILL");
-      await groupGone(pgid, KILL_WAIT_MS, leaderGone);
+      await groupGone(pgid, KILL_WAIT_MS, leader);
     }
     untrackGroup(pgid);
     await exited;
@@ -105,24 +116,23 @@ const KILL_WAIT_MS = 2000;
  * Polls until no live process of the group is left; false when `ms` ran out first. Zombies
  * do not count: a shell's child that outlived the shell is re-parented to init, which may
  * take its time to reap it, and a zombie holds no port. While the leader runs the group is
- * alive (no need to look through /proc); its exit (`leaderGone`) ends a pause early, so a
+ * alive (no need to look through /proc); its exit (`leader.gone`) ends a pause early, so a
  * group that is just its leader is seen gone at once.
  */
-async function groupGone(pgid: number, ms: number, leaderGone: Promise<void>): Promise<boolean> {
+async function groupGone(
+  pgid: number,
+  ms: number,
+  leader: { readonly exited: boolean; readonly gone: Promise<void> },
+): Promise<boolean> {
   const deadline = Date.now() + ms;
-  let leaderExited = false;
-  void leaderGone.then(() => {
-    leaderExited = true;
-  });
-  await Promise.resolve(); // an exit that already happened is known before the first look
   let delay = 5;
-  while (signalGroup(pgid, 0) && (!leaderExited || (await groupAlive(pgid)))) {
+  while (signalGroup(pgid, 0) && (!leader.exited || (await groupAlive(pgid)))) {
     if (Date.now() >= deadline) return false;
     let timer: NodeJS.Timeout | undefined;
     const pause = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, delay);
     });
-    await (leaderExited ? pause : Promise.race([pause, leaderGone]));
+    await (leader.exited ? pause : Promise.race([pause, leader.gone]));
     clearTimeout(timer);
     delay = Math.min(delay * 2, 25);
   }
