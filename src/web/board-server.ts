@@ -37,8 +37,12 @@ export async function startBoardServer(options: {
         return true;
       }
       if (path === "/events") {
-        sse.open(req, res, { event: "view", data: view() });
-        sse.send("status", { up: options.feed().up });
+        sse.open(
+          req,
+          res,
+          { event: "view", data: view() },
+          { event: "status", data: { up: options.feed().up } },
+        );
         return true;
       }
       if (path === "/results.csv") {
@@ -52,22 +56,17 @@ export async function startBoardServer(options: {
       return false;
     },
   });
-  let timer: NodeJS.Timeout | undefined;
   // Stuck-by-time changes with the clock alone: refresh the view now and then.
   const tick = setInterval(() => sse.send("view", view()), 30_000).unref();
   return {
     ...server,
     changed() {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        sse.send("view", view());
-      }, 1000 / PUSHES_PER_SECOND);
+      sse.sendSoon("view", view, PUSHES_PER_SECOND);
     },
     status(up) {
       sse.send("status", { up });
     },
     async close() {
-      clearTimeout(timer);
       clearInterval(tick);
       sse.close();
       await server.close();

@@ -8,7 +8,8 @@ import { SseChannel } from "./sse.js";
 
 /**
  * The page updates this many times a second, whatever the traffic: above 4 × 40 requests a
- * second its feed is a sample (the newest 40 of each update); the counters count them all.
+ * second its feed is a sample (the newest 40 of each update, of which it shows 12); the
+ * counters count them all.
  */
 const PUSHES_PER_SECOND = 4;
 
@@ -63,18 +64,12 @@ export async function startLiveServer(options: {
       return false;
     },
   });
-  let timer: NodeJS.Timeout | undefined;
   return {
     ...server,
     changed() {
-      if (sse.size === 0) return;
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        sse.send("view", view());
-      }, 1000 / PUSHES_PER_SECOND);
+      sse.sendSoon("view", view, PUSHES_PER_SECOND);
     },
     async close() {
-      clearTimeout(timer);
       sse.close();
       await server.close();
     },
