@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import type { LabOptions } from "../lab/setup.js";
 
 /** Raw option values as commander hands them over (strings, unvalidated). */
 export interface RawClusterOptions {
@@ -15,21 +16,14 @@ export interface RawClusterOptions {
   python?: string;
 }
 
-export interface ClusterChoice {
-  readonly instances: number;
+/** The lab options the command line decides, validated (the port and timeouts always set). */
+export interface ClusterChoice
+  extends Pick<
+    LabOptions,
+    "instances" | "host" | "dir" | "cmd" | "solution" | "redisUrl" | "timeoutMs" | "python"
+  > {
   readonly port: number;
-  readonly host: string;
-  readonly dir: string;
-  readonly cmd: string | undefined;
-  readonly solution: boolean;
-  readonly redisUrl: string | undefined;
-  readonly timeoutMs: number;
-  /** How long the proxy waits for an instance's answer before a 504. */
   readonly upstreamTimeoutMs: number;
-  /** Whether --dir was given: a named workspace must exist, the default one is created. */
-  readonly dirGiven: boolean;
-  /** The Python for the Flask track, when --python names one. */
-  readonly python?: string;
 }
 
 export const DEFAULT_PORT = 5000;
@@ -107,7 +101,6 @@ export function parseClusterOptions(raw: RawClusterOptions, cwd: string): Cluste
     redisUrl: raw.redisUrl,
     timeoutMs: Math.round(timeoutS * 1000),
     upstreamTimeoutMs: Math.round(upstreamS * 1000),
-    dirGiven: raw.dir !== undefined,
     ...(raw.python ? { python: raw.python } : {}),
   };
 }

@@ -29,8 +29,6 @@ export interface LabOptions {
   readonly host: string;
   /** Absolute path of the workspace. */
   readonly dir: string;
-  /** Whether --dir was given (then it must exist). */
-
   readonly cmd: string | undefined;
   readonly solution: boolean;
   readonly redisUrl: string | undefined;

@@ -15,7 +15,6 @@ describe("parseClusterOptions", () => {
       redisUrl: undefined,
       timeoutMs: 15_000,
       upstreamTimeoutMs: 30_000,
-      dirGiven: false,
     });
   });
 
