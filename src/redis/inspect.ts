@@ -142,14 +142,3 @@ export async function findSessionAnywhere(
     client.disconnect();
   }
 }
-
-/** Whether a key exists in the database of `url`. */
-export async function keyExists(url: string, db: number, key: string): Promise<boolean> {
-  const client = await connectRedis(url);
-  try {
-    await client.select(db);
-    return (await client.exists(key)) === 1;
-  } finally {
-    client.disconnect();
-  }
-}
