@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { findFreePortRange } from "../dist/cluster/ports.js";
+import { findFreePortRange } from "../dist/processes/ports.js";
 import { findRedis } from "../dist/redis/discover.js";
 import { publishToRoom } from "../dist/room/publish.js";
 import { formatRoomUrl } from "../dist/room/room-url.js";

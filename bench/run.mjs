@@ -6,8 +6,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir } from "node:os";
 import { join } from "node:path";
-import { findFreePortRange } from "../dist/cluster/ports.js";
 import { answersHttp } from "../dist/cluster/readiness.js";
+import { findFreePortRange } from "../dist/processes/ports.js";
 import { findRedis } from "../dist/redis/discover.js";
 
 const root = join(import.meta.dirname, "..");

@@ -1,12 +1,10 @@
-import type { RoomEvent } from "./room/room-event.js";
-import type { CheckReport, LoadReport } from "./scenarios/report.js";
-import type { ScenarioResult } from "./scenarios/types.js";
+import type { CheckReport } from "./model/check-report.js";
+import type { InstanceRef } from "./model/instance.js";
+import type { LoadReport } from "./model/load-report.js";
+import type { ScenarioResult } from "./model/results.js";
+import type { RoomEvent } from "./model/room-event.js";
 
-/** One instance of the app under test: its 1-based number and its port. */
-export interface InstanceRef {
-  readonly index: number;
-  readonly port: number;
-}
+export type { InstanceRef } from "./model/instance.js";
 
 /**
  * Everything the lab reports while it runs. Commands and modules emit these; only the

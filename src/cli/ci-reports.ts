@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import type { CheckReport } from "../scenarios/report.js";
+import type { CheckReport } from "../model/check-report.js";
 import type { CliContext } from "./shared.js";
 
 /** The CI reporters `--reporter` may name. */

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { CheckOptions } from "../commands/check.js";
 import { LabError, UsageError } from "../errors.js";
-import { couldNotRunReport, VERDICT_OUTCOMES } from "../scenarios/report.js";
+import { couldNotRunReport, VERDICT_OUTCOMES } from "../model/check-report.js";
 import { parseReporters, writeCiReports } from "./ci-reports.js";
 import {
   DEFAULT_PORT,

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
-import type { LabOptions } from "../lab/setup.js";
+import type { LabOptions } from "../lab/lab-options.js";
 
 /** Raw option values as commander hands them over (strings, unvalidated). */
 export interface RawClusterOptions {

@@ -1,9 +1,9 @@
+import { diagnoseStartFailure } from "../diagnosis/start-failure.js";
 import { AppStartError, DaemonizedAppError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { findEscaped, type MarkedProcess, RUN_MARKER } from "../processes/marker.js";
 import { listeningPorts, portOwner } from "../processes/port-owner.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
-import { diagnoseStartFailure } from "./diagnose.js";
 import { forEachLine, LastLines } from "./lines.js";
 import type { OutputGate } from "./output-gate.js";
 import { answersHttp, waitUntilAnswering } from "./readiness.js";

@@ -11,8 +11,8 @@ import {
   roomKeys,
 } from "../redis/room-store.js";
 import { maskRedisUrl } from "../redis/url.js";
-import { openBoardFeed } from "../room/board-feed.js";
 import { formatRoomUrl } from "../room/room-url.js";
+import { openBoardFeed } from "../web/board-feed.js";
 import { resultsCsv, type StuckRules } from "../web/board-model.js";
 import { startBoardServer } from "../web/board-server.js";
 import { labVersion } from "../workspace/paths.js";

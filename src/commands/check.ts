@@ -1,11 +1,13 @@
 import { InterruptedError } from "../errors.js";
 import { typed } from "../invocation.js";
 import { checkCluster, REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
-import { type Lab, type LabOptions, openLab } from "../lab/setup.js";
+import type { LabOptions } from "../lab/lab-options.js";
+import { type Lab, openLab } from "../lab/setup.js";
+import type { CheckReport } from "../model/check-report.js";
 import { publishCheck } from "../room/publish.js";
 import { bootThroughUrl } from "../scenarios/boot.js";
-import type { CheckReport } from "../scenarios/report.js";
-import { type CheckTarget, runCheck } from "../scenarios/runner.js";
+import type { CheckTarget } from "../scenarios/context.js";
+import { runCheck } from "../scenarios/runner.js";
 import { labVersion } from "../workspace/paths.js";
 import { nextExercise } from "../workspace/progress.js";
 

@@ -10,8 +10,8 @@ import {
   checkWorkspace,
   type DoctorCheck,
 } from "../lab/doctor-checks.js";
-import { HOW_TO_GET_REDIS } from "../redis/discover.js";
 import { redisProblem } from "../redis/inspect.js";
+import { HOW_TO_GET_REDIS } from "../redis/server.js";
 import { chooseRedisUrl, DEFAULT_REDIS_URL, maskRedisUrl } from "../redis/url.js";
 import { packageRoot } from "../workspace/paths.js";
 

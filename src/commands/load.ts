@@ -2,10 +2,11 @@ import { InterruptedError, LabError, UsageError } from "../errors.js";
 import { typed } from "../invocation.js";
 import { REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
 import { untilAborted } from "../lab/cleanup-stack.js";
+import type { LabOptions } from "../lab/lab-options.js";
 import { withLivePage } from "../lab/live-page.js";
-import { type LabOptions, openLab } from "../lab/setup.js";
-import type { LoadReport } from "../scenarios/report.js";
-import { runLoad } from "../scenarios/simulated-users.js";
+import { openLab } from "../lab/setup.js";
+import { runLoad } from "../load/simulated-users.js";
+import type { LoadReport } from "../model/load-report.js";
 
 export interface LoadOptions extends Omit<LabOptions, "port"> {
   /** Serve the live page (charts per instance) on this port; it stays open after the run. */

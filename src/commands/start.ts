@@ -4,8 +4,9 @@ import {
   type StartAction,
   type StoppedBy,
 } from "../lab/interactive.js";
+import type { LabOptions } from "../lab/lab-options.js";
 import { withLivePage } from "../lab/live-page.js";
-import { type LabOptions, openLab } from "../lab/setup.js";
+import { openLab } from "../lab/setup.js";
 
 export type { StartAction } from "../lab/interactive.js";
 

@@ -4,7 +4,7 @@ import type { AppCommand } from "../cluster/instance.js";
 import { requirePython } from "../cluster/python.js";
 import type { Emit } from "../events.js";
 import { RUN_MARKER } from "../processes/marker.js";
-import type { RedisInUse } from "../redis/discover.js";
+import type { RedisInUse } from "../redis/server.js";
 import { DEFAULT_REDIS_URL } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { ensureDir } from "../workspace/fs.js";

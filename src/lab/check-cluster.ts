@@ -1,9 +1,10 @@
+import { CannotRunError } from "../client/client.js";
 import { AppStartError } from "../errors.js";
 import type { Emit } from "../events.js";
+import { type CheckReport, elapsedSince } from "../model/check-report.js";
 import { bootFailed, bootOfRunning, bootPassed } from "../scenarios/boot.js";
-import { CannotRunError } from "../scenarios/client.js";
-import { type CheckReport, elapsedSince } from "../scenarios/report.js";
-import { type CheckTarget, runCheck } from "../scenarios/runner.js";
+import type { CheckTarget } from "../scenarios/context.js";
+import { runCheck } from "../scenarios/runner.js";
 import { recordCheck } from "../workspace/state.js";
 import type { Lab, LabCluster } from "./setup.js";
 

@@ -1,6 +1,6 @@
-import { instancePorts, isPortFree } from "../cluster/ports.js";
 import { findPython, PYTHON_INSTALL } from "../cluster/python.js";
 import { typed } from "../invocation.js";
+import { instancePorts, isPortFree } from "../processes/ports.js";
 import { connectRoom, roomConnection } from "../redis/room-store.js";
 import { maskRedisUrl } from "../redis/url.js";
 import { readMembership } from "../room/membership.js";

@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { Cluster } from "../cluster/cluster.js";
-import { instancePorts } from "../cluster/ports.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { stopMarked } from "../processes/marker.js";
+import { instancePorts } from "../processes/ports.js";
 import { type LabProxy, startProxy } from "../proxy/proxy.js";
 import { removeKeysWithPrefix } from "../redis/cleanup.js";
-import type { RedisInUse } from "../redis/discover.js";
+import type { RedisInUse } from "../redis/server.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { removeSessionDirs } from "../workspace/workspace.js";
 import { type PreparedApp, prepareApp } from "./app.js";
 import type { CleanupStack } from "./cleanup-stack.js";
+import type { LabOptions } from "./lab-options.js";
 import { settleAll } from "./settle.js";
-import type { LabOptions } from "./setup.js";
 
 /** The instances and the proxy in front of them. */
 export interface LabCluster {

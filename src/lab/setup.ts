@@ -1,10 +1,10 @@
 import { assertCommandFound } from "../cluster/command.js";
-import type { OutputGate } from "../cluster/output-gate.js";
-import { assertPortsFree, findFreePortRange, instancePorts } from "../cluster/ports.js";
 import { RedisUnavailableError } from "../errors.js";
 import type { Emit, LabEvent } from "../events.js";
-import { findRedis, type RedisInUse } from "../redis/discover.js";
+import { assertPortsFree, findFreePortRange, instancePorts } from "../processes/ports.js";
+import { findRedis } from "../redis/discover.js";
 import { startOutageRedis } from "../redis/outage-redis.js";
+import type { RedisInUse } from "../redis/server.js";
 import { chooseRedisUrl, type RedisChoice } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { ensureDir, pathExists } from "../workspace/fs.js";
@@ -12,41 +12,13 @@ import { resolveExercise } from "../workspace/progress.js";
 import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
 import { CleanupStack } from "./cleanup-stack.js";
 import { type LabCluster, openCluster } from "./lab-cluster.js";
+import type { LabOptions } from "./lab-options.js";
 import { beginRun } from "./run-record.js";
 import { settleAll } from "./settle.js";
 
 export type { LabCluster } from "./lab-cluster.js";
 
 /** What start, check and load say about the lab they want. */
-export interface LabOptions {
-  readonly exercise: string | undefined;
-  readonly instances: number;
-  /**
-   * The proxy's port (the instances take the next ones), which must be free: `start`. Without
-   * it the lab picks free ports of its own and runs privately and quietly: `check`, `load`.
-   */
-  readonly port?: number;
-  readonly host: string;
-  /** Absolute path of the workspace. */
-  readonly dir: string;
-  readonly cmd: string | undefined;
-  readonly solution: boolean;
-  readonly redisUrl: string | undefined;
-  readonly timeoutMs: number;
-  /** How long the proxy waits for an instance's answer before a 504. */
-  readonly upstreamTimeoutMs?: number;
-  /** A deployment the lab did not start: no instances, no proxy, no private Redis. */
-  readonly url?: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  readonly emit: Emit;
-  /** The lab's output, so the instances' logs are read no faster than it takes them. */
-  readonly output?: OutputGate;
-  /** Sees every event, also those a private lab does not report (the live page). */
-  readonly tap?: Emit;
-  /** The Python for the Flask track (--python). */
-  readonly python?: string;
-}
 
 /** A lab that is set up: what it runs, against which Redis, and the one way to tear it down. */
 export interface Lab {

@@ -1,22 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findFreePortRange } from "../cluster/ports.js";
 import { RedisUnavailableError } from "../errors.js";
+import { findFreePortRange } from "../processes/ports.js";
 import type { SpawnedGroup } from "../processes/spawn-group.js";
-import type { RedisInUse } from "./discover.js";
-import { HOW_TO_GET_REDIS, launchRedisServer } from "./discover.js";
 import { connectRedis } from "./inspect.js";
-
-/** What a scenario may do to the lab's own Redis (exercise 04): make it unavailable, and back. */
-export interface RedisControl {
-  /** Stops answering for `ms` (CLIENT PAUSE), then answers again by itself. */
-  pause(ms: number): Promise<void>;
-  /** Saves its data and stops. */
-  stop(): Promise<void>;
-  /** Starts again on the same port, with the data it saved. */
-  start(): Promise<void>;
-}
+import {
+  HOW_TO_GET_REDIS,
+  launchRedisServer,
+  type RedisControl,
+  type RedisInUse,
+} from "./server.js";
 
 /**
  * A redis-server of the lab's own that keeps its data across a stop and a start (in a folder

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import { typed } from "../invocation.js";
-import type { CheckReport } from "../scenarios/report.js";
-import type { Observation, ScenarioResult } from "../scenarios/types.js";
+import type { CheckReport } from "../model/check-report.js";
+import type { Observation, ScenarioResult } from "../model/results.js";
 import { stripControl } from "./strip.js";
 
 const MARKS = { pass: "✔", fail: "✘", error: "✘", skipped: "–" } as const;

@@ -1,4 +1,4 @@
-import type { CheckReport } from "../scenarios/report.js";
+import type { CheckReport } from "../model/check-report.js";
 
 const MARKS = { pass: "✅", fail: "❌", error: "⚠️", skipped: "➖" } as const;
 

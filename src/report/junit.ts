@@ -1,4 +1,4 @@
-import type { CheckReport } from "../scenarios/report.js";
+import type { CheckReport } from "../model/check-report.js";
 
 /**
  * A check as JUnit XML, the format GitHub Classroom, GitLab and Jenkins read: one test suite

@@ -1,8 +1,8 @@
 import type { Emit } from "../events.js";
+import type { CheckReport } from "../model/check-report.js";
+import { encodeRoomEvent, type RoomEvent } from "../model/room-event.js";
 import { appendRoomEvent, connectRoom, roomConnection, roomKeys } from "../redis/room-store.js";
-import type { CheckReport } from "../scenarios/report.js";
 import { readMembership } from "./membership.js";
-import { encodeRoomEvent, type RoomEvent } from "./room-event.js";
 import { parseRoomUrl } from "./room-url.js";
 
 /** A check is never held up by the room for longer than this. */

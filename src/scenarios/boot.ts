@@ -1,8 +1,8 @@
 import { Agent } from "undici";
-import { CannotRunError, ScenarioClient } from "./client.js";
-import { elapsedSince } from "./report.js";
-import type { CheckTarget } from "./runner.js";
-import { type CauseId, SCENARIO_TITLES, type ScenarioResult } from "./types.js";
+import { CannotRunError, ScenarioClient } from "../client/client.js";
+import { elapsedSince } from "../model/check-report.js";
+import { type CauseId, SCENARIO_TITLES, type ScenarioResult } from "../model/results.js";
+import type { CheckTarget } from "./context.js";
 
 /** The few words a failed boot's cause gets in the report's verdict line. */
 const BOOT_CAUSES: Partial<Record<CauseId, string>> = {
@@ -76,8 +76,7 @@ export async function bootThroughUrl(target: CheckTarget): Promise<ScenarioResul
   const observations = [];
   try {
     for (let i = 0; i < 2 * target.expectedInstances; i++) {
-      const { body: _body, ...o } = await client.get("/", []);
-      observations.push(o);
+      observations.push(await client.get("/", []));
     }
   } catch (error) {
     if (!(error instanceof CannotRunError)) throw error;

@@ -1,12 +1,73 @@
 import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
+import { ScenarioClient } from "../client/client.js";
+import { sessionIdCandidates } from "../client/cookies.js";
+import type { SessionSample } from "../evidence/session-facts.js";
+import type { ScenarioId, ScenarioResult } from "../model/results.js";
+import type { FoundSession } from "../redis/inspect.js";
 import { findSessionAnywhere } from "../redis/inspect.js";
-import { ScenarioClient } from "./client.js";
-import { sessionIdCandidates } from "./cookies.js";
-import type { SessionSample } from "./evidence.js";
-import type { CheckTarget } from "./runner.js";
-import type { ScenarioContext } from "./scenarios.js";
-import type { ScenarioResult } from "./types.js";
+import type { RedisControl } from "../redis/server.js";
+
+/** What the scenarios run against. */
+export interface CheckTarget {
+  readonly proxyUrl: string;
+  /** Instance ports when the lab started them; unknown for a deployment given with --url. */
+  readonly instances: readonly number[] | undefined;
+  /** How many instances to expect when they are unknown. */
+  readonly expectedInstances: number;
+  readonly restart?: () => Promise<void>;
+  /** The Redis handed to the instances (or named by the user), to look for sessions in. */
+  readonly redisUrl: string | undefined;
+  readonly redisLabel: string;
+  /** The last log lines of the instance on `port`, when the lab runs it. */
+  readonly logOf?: (port: number) => readonly string[];
+  /** The SESSION_PREFIX the lab passed to the instances, when it started them. */
+  readonly sessionPrefix?: string;
+  /** The folder the instances run in, to see which files they write. */
+  readonly appDir?: string;
+  /** The session lifetime the exercise asks for; shorter ones below a minute are flagged. */
+  readonly expectedTtlMs?: number;
+  /** The lab's own Redis, which a scenario may pause, stop and start (exercise 04). */
+  readonly redisControl?: RedisControl;
+  /** Ports of the instances that are not running now. */
+  readonly down?: () => number[];
+  readonly requestTimeoutMs: number;
+  /** Aborting stops the scenarios after the request under way. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a scenario may use: clients through the proxy, and (when the lab owns them) the instances and Redis. */
+export interface ScenarioContext {
+  /** Ports of the instances, when known (the lab started them, or earlier reads revealed them). */
+  readonly instances: readonly number[];
+  /** How many reads make "every instance, twice over". */
+  readonly reads: number;
+  /** A new simulated browser; `timeoutMs` for one that must not wait as long as usual. */
+  client(name: string, timeoutMs?: number): ScenarioClient;
+  /** A fresh random value, unlikely to appear on any page by chance. */
+  token(): string;
+  /** Restarts every instance; absent when the lab did not start them. */
+  readonly restart?: () => Promise<void>;
+  /**
+   * Looks the client's session up in the database of the Redis handed to the instances;
+   * absent when there is none.
+   */
+  readonly findSession?: (client: ScenarioClient) => Promise<FoundSession | undefined>;
+  readonly redisUrl: string | undefined;
+  readonly redisLabel: string;
+  /** The session lifetime the exercise asks for (none: a minute at least is expected). */
+  readonly expectedTtlMs: number | undefined;
+  /** Whether an earlier scenario passed (undefined when it did not run). */
+  passed(id: ScenarioId): boolean | undefined;
+  /** Keeps the visitor a failure is about, for the runner to explain it with evidence. */
+  keep(sample: SessionSample): void;
+  /** Waits (a scenario about time), and stops waiting when the check is interrupted. */
+  wait(ms: number): Promise<void>;
+  /** Makes the lab's own Redis unavailable and back (exercise 04); absent when it is not the lab's. */
+  readonly redisControl?: RedisControl;
+  /** Ports of the instances that are not running now (the lab's own cluster only). */
+  readonly down?: () => number[];
+}
 
 /**
  * What the scenarios may use against a target: clients through the proxy, the restart, the
@@ -72,3 +133,4 @@ export function scenarioContext(
     },
   };
 }
+export type { ScenarioOutcome } from "../model/results.js";

@@ -1,8 +1,7 @@
+import type { Observation, Verdict } from "../model/results.js";
 import type { FoundSession } from "../redis/inspect.js";
-import type { ScenarioContext, ScenarioOutcome } from "./scenarios.js";
-import { readAll, strip } from "./scenarios.js";
-import type { Observation, Verdict } from "./types.js";
-import { ports, portsOf } from "./visibility.js";
+import type { ScenarioContext, ScenarioOutcome } from "./context.js";
+import { ports, portsOf, readAll } from "./reads.js";
 
 /** Grades sliding expiry: a visitor active more often than the lifetime keeps the value. */
 export function gradeSliding(facts: {
@@ -85,7 +84,7 @@ export async function slidingExpiry(ctx: ScenarioContext): Promise<ScenarioOutco
   const ttlMs = lifetime(ctx);
   const a = ctx.client("A");
   const value = ctx.token();
-  const set = strip(await a.get(`/session/set/${value}`, [value]));
+  const set = await a.get(`/session/set/${value}`, [value]);
   const reads: Observation[] = [];
   const step = Math.min(1000, ttlMs / 2);
   for (let waited = 0; waited < 3 * ttlMs; waited += step) {
@@ -99,7 +98,7 @@ export async function idleExpiry(ctx: ScenarioContext): Promise<ScenarioOutcome>
   const ttlMs = lifetime(ctx);
   const b = ctx.client("B");
   const value = ctx.token();
-  const set = strip(await b.get(`/session/set/${value}`, [value]));
+  const set = await b.get(`/session/set/${value}`, [value]);
   const keyBefore = await ctx.findSession?.(b).catch(() => undefined);
   await ctx.wait(ttlMs + 1000);
   const keyAfter = keyBefore ? await ctx.findSession?.(b).catch(() => undefined) : undefined;

@@ -1,7 +1,7 @@
+import type { ScenarioClient } from "../client/client.js";
+import type { Verdict } from "../model/results.js";
 import type { FoundSession } from "../redis/inspect.js";
-import type { ScenarioClient } from "./client.js";
-import type { ScenarioContext, ScenarioOutcome } from "./scenarios.js";
-import type { Verdict } from "./types.js";
+import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 
 /** Below this a session lifetime is flagged, unless the exercise asks for one. */
 const MIN_LIFETIME_MS = 60_000;
@@ -87,8 +87,7 @@ export async function shortLifetime(
     const began = Date.now();
     await ctx.wait(Math.max(0, life) + 300);
     const later = await client.get("/", [value]);
-    const { body: _body, ...seen } = later;
-    observations.push(seen);
+    observations.push(later);
     if (later.shows !== value)
       evidence.push(
         `the value was gone ${((Date.now() - began) / 1000).toFixed(1)} s after it was set`,

@@ -1,7 +1,7 @@
-import type { ScenarioClient } from "./client.js";
-import type { ScenarioContext, ScenarioOutcome } from "./scenarios.js";
-import type { Observation, Verdict } from "./types.js";
-import { ports, portsOf } from "./visibility.js";
+import type { ScenarioClient } from "../client/client.js";
+import type { Observation, Verdict } from "../model/results.js";
+import type { ScenarioContext, ScenarioOutcome } from "./context.js";
+import { ports, portsOf } from "./reads.js";
 
 /** Who a /whoami page says is logged in ("" for nobody), from its text. */
 export function loggedInAs(body: string): string {
@@ -14,14 +14,14 @@ type Seen = Observation & { readonly user: string };
 async function whoami(client: ScenarioClient, times: number): Promise<Seen[]> {
   const out: Seen[] = [];
   for (let i = 0; i < times; i++) {
-    const { body, ...o } = await client.get("/whoami", []);
+    const { body, ...o } = await client.page("/whoami", []);
     out.push({ ...o, user: loggedInAs(body) });
   }
   return out;
 }
 
 async function visit(client: ScenarioClient, path: string): Promise<Seen> {
-  const { body, ...o } = await client.get(path, []);
+  const { body, ...o } = await client.page(path, []);
   return { ...o, user: loggedInAs(body) };
 }
 

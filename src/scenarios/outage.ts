@@ -1,7 +1,7 @@
-import { CannotRunError, type ScenarioClient } from "./client.js";
-import type { ScenarioContext, ScenarioOutcome } from "./scenarios.js";
-import { readAll, strip } from "./scenarios.js";
-import type { Observation, Verdict } from "./types.js";
+import { CannotRunError, type ScenarioClient } from "../client/client.js";
+import type { Observation, Verdict } from "../model/results.js";
+import type { ScenarioContext, ScenarioOutcome } from "./context.js";
+import { readAll } from "./reads.js";
 
 /** How long Redis stops answering (CLIENT PAUSE), and how long recovery may take. */
 const PAUSE_MS = 3000;
@@ -86,7 +86,7 @@ async function timed(
 ): Promise<{ answer: OutageAnswer; seen?: Observation }> {
   const began = performance.now();
   try {
-    const seen = strip(await client.get("/", []));
+    const seen = await client.get("/", []);
     return {
       answer: { phase, status: seen.status, ms: Math.round(performance.now() - began) },
       seen,
@@ -107,7 +107,7 @@ export async function redisOutage(ctx: ScenarioContext): Promise<ScenarioOutcome
   }
   const a = ctx.client("A", HANG_MS);
   const value = ctx.token();
-  const set = strip(await a.get(`/session/set/${value}`, [value]));
+  const set = await a.get(`/session/set/${value}`, [value]);
   const before = await readAll(a, ctx.reads, [value]);
   const observations: Observation[] = [set, ...before];
   const answers: OutageAnswer[] = [];

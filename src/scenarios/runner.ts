@@ -1,45 +1,22 @@
 import { Agent } from "undici";
+import { CannotRunError } from "../client/client.js";
 import type { Emit } from "../events.js";
-import type { RedisControl } from "../redis/discover.js";
-import { CannotRunError } from "./client.js";
-import { scenarioContext } from "./context.js";
-import { diagnoseFailure } from "./refine.js";
+import { diagnoseFailure } from "../evidence/explain.js";
 import {
   buildCheckReport,
   type CheckReport,
   type CheckTargetInfo,
   elapsedSince,
-} from "./report.js";
-import { SCENARIOS, type ScenarioContext, type ScenarioOutcome } from "./scenarios.js";
-import { type Advisory, SCENARIO_TITLES, type ScenarioId, type ScenarioResult } from "./types.js";
-
-/** What the scenarios run against. */
-export interface CheckTarget {
-  readonly proxyUrl: string;
-  /** Instance ports when the lab started them; unknown for a deployment given with --url. */
-  readonly instances: readonly number[] | undefined;
-  /** How many instances to expect when they are unknown. */
-  readonly expectedInstances: number;
-  readonly restart?: () => Promise<void>;
-  /** The Redis handed to the instances (or named by the user), to look for sessions in. */
-  readonly redisUrl: string | undefined;
-  readonly redisLabel: string;
-  /** The last log lines of the instance on `port`, when the lab runs it. */
-  readonly logOf?: (port: number) => readonly string[];
-  /** The SESSION_PREFIX the lab passed to the instances, when it started them. */
-  readonly sessionPrefix?: string;
-  /** The folder the instances run in, to see which files they write. */
-  readonly appDir?: string;
-  /** The session lifetime the exercise asks for; shorter ones below a minute are flagged. */
-  readonly expectedTtlMs?: number;
-  /** The lab's own Redis, which a scenario may pause, stop and start (exercise 04). */
-  readonly redisControl?: RedisControl;
-  /** Ports of the instances that are not running now. */
-  readonly down?: () => number[];
-  readonly requestTimeoutMs: number;
-  /** Aborting stops the scenarios after the request under way. */
-  readonly signal?: AbortSignal;
-}
+} from "../model/check-report.js";
+import {
+  type Advisory,
+  SCENARIO_TITLES,
+  type ScenarioId,
+  type ScenarioResult,
+} from "../model/results.js";
+import type { CheckTarget, ScenarioContext, ScenarioOutcome } from "./context.js";
+import { scenarioContext } from "./context.js";
+import { SCENARIOS } from "./registry.js";
 
 export interface ScenarioRun {
   readonly results: ScenarioResult[];

@@ -1,4 +1,4 @@
-import type { RoomEvent, RoomVerdict } from "../room/room-event.js";
+import type { RoomEvent, RoomVerdict } from "../model/room-event.js";
 
 /** What the board knows of one attendee, from the events it has seen. */
 export interface AttendeeState {

@@ -1,4 +1,4 @@
-import type { BoardFeed } from "../room/board-feed.js";
+import type { BoardFeed } from "./board-feed.js";
 import { type BoardView, boardView, resultsCsv, type StuckRules } from "./board-model.js";
 import { sendJson, startWebServer, type WebServer } from "./server.js";
 import { SseChannel } from "./sse.js";

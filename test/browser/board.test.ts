@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { RoomEvent } from "../../src/model/room-event.js";
 import { publishToRoom } from "../../src/room/publish.js";
-import type { RoomEvent } from "../../src/room/room-event.js";
 import { formatRoomUrl } from "../../src/room/room-url.js";
 import { launchBrowser, screenshotPaths } from "../support/browser.js";
 import { ownRedis, runBoard } from "../support/room.js";

@@ -1,8 +1,8 @@
 import { Agent } from "undici";
 import { describe, expect, inject, it } from "vitest";
+import { ScenarioClient } from "../../src/client/client.js";
 import { load } from "../../src/commands/load.js";
 import type { LabEvent } from "../../src/events.js";
-import { ScenarioClient } from "../../src/scenarios/client.js";
 import { launchBrowser, screenshotPaths } from "../support/browser.js";
 import { labRunOptions, runStart, tempDir } from "../support/lab.js";
 

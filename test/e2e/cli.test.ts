@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { isPortFree } from "../../src/cluster/ports.js";
+import { isPortFree } from "../../src/processes/ports.js";
 import { runCli } from "../support/cli.js";
 import { fixtureApp, tempDir } from "../support/lab.js";
 import { findFreePorts } from "../support/ports.js";

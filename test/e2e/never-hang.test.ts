@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { isPortFree } from "../../src/cluster/ports.js";
+import { isPortFree } from "../../src/processes/ports.js";
 import { type CliRun, runCli } from "../support/cli.js";
 import { fixtureApp, sessionApp, tempDir } from "../support/lab.js";
 import { markedProcesses } from "../support/leak-guard.js";

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { isPortFree } from "../../src/cluster/ports.js";
+import { isPortFree } from "../../src/processes/ports.js";
 import { runCli } from "../support/cli.js";
 import { fixtureApp, sessionApp, tempDir } from "../support/lab.js";
 import { markedProcesses } from "../support/leak-guard.js";

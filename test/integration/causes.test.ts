@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findRedis, type RedisInUse } from "../../src/redis/discover.js";
-import type { CheckReport } from "../../src/scenarios/report.js";
+import type { CheckReport } from "../../src/model/check-report.js";
+import { findRedis } from "../../src/redis/discover.js";
+import type { RedisInUse } from "../../src/redis/server.js";
 import { fixtureApp, runCheck, sessionApp, tempDir } from "../support/lab.js";
 
 /** The original exercise's Flask app, as the course ships it: starter and solution. */

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CheckReport } from "../../src/scenarios/report.js";
+import type { CheckReport } from "../../src/model/check-report.js";
 import { fixtureApp, runCheck, sessionApp, tempDir } from "../support/lab.js";
 
 const pythonApp = join(import.meta.dirname, "../fixtures/session_app.py");

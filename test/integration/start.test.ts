@@ -1,11 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isPortFree } from "../../src/cluster/ports.js";
 import { start } from "../../src/commands/start.js";
 import { AppStartError, PortInUseError } from "../../src/errors.js";
 import type { LabEvent } from "../../src/events.js";
 import { exitCodeFor } from "../../src/main.js";
+import { isPortFree } from "../../src/processes/ports.js";
 import { Client, shownValue } from "../support/http.js";
 import { fixtureApp, runStart, tempDir } from "../support/lab.js";
 import { findFreePorts } from "../support/ports.js";

@@ -1,7 +1,7 @@
 import { board } from "../../src/commands/board.js";
 import type { LabEvent } from "../../src/events.js";
 import type { SpawnedGroup } from "../../src/processes/spawn-group.js";
-import { launchRedisServer } from "../../src/redis/discover.js";
+import { launchRedisServer } from "../../src/redis/server.js";
 import { findFreePorts } from "./ports.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import type { RoomEvent } from "../../src/room/room-event.js";
-import { decodeRoomEvent, encodeRoomEvent } from "../../src/room/room-event.js";
+import type { RoomEvent } from "../../src/model/room-event.js";
+import { decodeRoomEvent, encodeRoomEvent } from "../../src/model/room-event.js";
 import { formatRoomUrl, parseAttendeeName, parseRoomUrl } from "../../src/room/room-url.js";
 import {
   applyEvent,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CAUSE_IDS } from "../../src/scenarios/types.js";
+import { CAUSE_IDS } from "../../src/model/results.js";
 
 describe("the README's causeId table", () => {
   it("documents every causeId the check can report", () => {

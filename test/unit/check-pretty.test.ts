@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { LabEvent } from "../../src/events.js";
+import { buildCheckReport } from "../../src/model/check-report.js";
+import type { Observation, ScenarioResult } from "../../src/model/results.js";
 import { createPrettyReporter } from "../../src/report/pretty.js";
-import { buildCheckReport } from "../../src/scenarios/report.js";
-import type { Observation, ScenarioResult } from "../../src/scenarios/types.js";
 
 const V = "sl-5f3a9c";
 const obs = (path: string, port: number, shows: string, setCookie: string[] = []): Observation => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CookieJar, sessionIdCandidates } from "../../src/scenarios/cookies.js";
+import { CookieJar, sessionIdCandidates } from "../../src/client/cookies.js";
 
 const URL = "http://127.0.0.1:5000/";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { Observation } from "../../src/model/results.js";
 import { gradeIdle, gradeSliding } from "../../src/scenarios/expiry.js";
 import { gradeLogoutEverywhere, gradeLogoutOne, loggedInAs } from "../../src/scenarios/logout.js";
 import { gradeOutage } from "../../src/scenarios/outage.js";
-import type { Observation } from "../../src/scenarios/types.js";
 
 const as = (user: string, port = 5001) => ({ port, user });
 const read = (shows: string, port = 5001): Observation => ({

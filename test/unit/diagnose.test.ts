@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnoseStartFailure } from "../../src/cluster/diagnose.js";
+import { diagnoseStartFailure } from "../../src/diagnosis/start-failure.js";
 
 const instance = { index: 2, port: 5002 };
 

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import {
-  gradeEvidence,
-  gradeIsolation,
-  gradeRestart,
-  gradeShared,
-  gradeUnset,
-} from "../../src/scenarios/grade.js";
-import type { Observation } from "../../src/scenarios/types.js";
-import { visibility } from "../../src/scenarios/visibility.js";
+import type { Observation } from "../../src/model/results.js";
+import { gradeIsolation } from "../../src/scenarios/isolation.js";
+import { visibility } from "../../src/scenarios/reads.js";
+import { gradeRestart } from "../../src/scenarios/restart.js";
+import { gradeShared } from "../../src/scenarios/shared.js";
+import { gradeEvidence } from "../../src/scenarios/store-evidence.js";
+import { gradeUnset } from "../../src/scenarios/unset.js";
 
 /** One read through the proxy: which port served it, what it showed, which cookies it set. */
 function read(port: number | null, shows: string, setCookie: string[] = []): Observation {

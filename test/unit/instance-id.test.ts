@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { servedByPort } from "../../src/scenarios/instance-id.js";
+import { servedByPort } from "../../src/client/instance-id.js";
 
 describe("servedByPort", () => {
   it.each([

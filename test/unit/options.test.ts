@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseClusterOptions } from "../../src/cli/options.js";
-import { instancePorts } from "../../src/cluster/ports.js";
 import { UsageError } from "../../src/errors.js";
+import { instancePorts } from "../../src/processes/ports.js";
 
 describe("parseClusterOptions", () => {
   it("defaults to 2 instances behind port 5000, a ./workshop workspace and a 15 s timeout", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { exitCodeFor } from "../../src/main.js";
-import { buildCheckReport, gradeRun } from "../../src/scenarios/report.js";
-import type { ScenarioResult, ScenarioStatus } from "../../src/scenarios/types.js";
+import { buildCheckReport, gradeRun } from "../../src/model/check-report.js";
+import type { ScenarioResult, ScenarioStatus } from "../../src/model/results.js";
 
 function scenario(
   id: ScenarioResult["id"],

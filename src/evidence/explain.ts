@@ -1,8 +1,19 @@
-import { type Diagnosis, diagnoseSplit, diagnoseUnshared, type SessionFacts } from "./diagnosis.js";
-import { gatherSessionFacts, type SessionSample } from "./evidence.js";
-import type { CheckTarget } from "./runner.js";
-import type { ScenarioContext, ScenarioOutcome } from "./scenarios.js";
-import type { CauseId, ScenarioResult } from "./types.js";
+import type { ScenarioClient } from "../client/client.js";
+import {
+  type Diagnosis,
+  diagnoseSplit,
+  diagnoseUnshared,
+  type SessionFacts,
+} from "../diagnosis/session-split.js";
+import type { CauseId, ScenarioOutcome, ScenarioResult } from "../model/results.js";
+import { type EvidenceSources, gatherSessionFacts, type SessionSample } from "./session-facts.js";
+
+/** New simulated browsers through the proxy, for the experiments. */
+export interface Visitors {
+  readonly instances: readonly number[];
+  client(name: string): ScenarioClient;
+  token(): string;
+}
 
 /** Failures that mean "the instances do not share the session", whose reason is looked for. */
 const SPLIT = new Set<CauseId>(["own-store", "value-not-kept"]);
@@ -14,8 +25,8 @@ const SPLIT = new Set<CauseId>(["own-store", "value-not-kept"]);
  * failures of the same kind get the same explanation.
  */
 export function diagnoseFailure(
-  target: CheckTarget,
-  ctx: ScenarioContext,
+  target: Omit<EvidenceSources, "since" | "instances">,
+  ctx: Visitors,
   instances: readonly number[],
 ) {
   const since = Date.now();
@@ -63,7 +74,7 @@ function explained(outcome: ScenarioOutcome, diagnosis: Diagnosis): ScenarioOutc
 }
 
 /** A fresh visitor sets a value twice: round-robin sends each to another instance. */
-async function probeCookieNames(ctx: ScenarioContext) {
+async function probeCookieNames(ctx: Visitors) {
   const probe = ctx.client("P");
   const seen = [];
   for (let i = 0; i < Math.max(2, ctx.instances.length); i++) {

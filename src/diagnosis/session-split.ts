@@ -1,4 +1,5 @@
-import type { CauseId } from "./types.js";
+import type { CauseId } from "../model/results.js";
+import { SHARED_STORE_HINT } from "./hints.js";
 
 /** What the lab found out about one session, beyond what the pages showed. Pure data. */
 export interface SessionFacts {
@@ -33,9 +34,6 @@ export interface Diagnosis {
   readonly hint: string;
   readonly evidence: readonly string[];
 }
-
-const SHARED_STORE_HINT =
-  "Keep the sessions in a store every instance shares: Redis, through connect-redis and the REDIS_URL the lab passes to every instance.";
 
 const ATTRIBUTE_HINTS: readonly [RegExp, string][] = [
   [

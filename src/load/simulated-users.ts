@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { Agent } from "undici";
-import { ScenarioClient } from "./client.js";
+import { ScenarioClient } from "../client/client.js";
+import type { LoadProgress, LoadStats } from "../model/load-report.js";
 
 export interface LoadSettings {
   readonly url: string;
@@ -14,31 +15,6 @@ export interface LoadSettings {
   readonly signal?: AbortSignal;
   /** Called about four times a second while it runs. */
   readonly onProgress?: (progress: LoadProgress) => void;
-}
-
-export interface LoadProgress {
-  readonly elapsedMs: number;
-  readonly requests: number;
-  readonly reads: number;
-  readonly lost: number;
-  readonly errors: number;
-}
-
-export interface InstanceLoad {
-  /** The port that served, or null when no page or header named it. */
-  readonly port: number | null;
-  readonly requests: number;
-  readonly reads: number;
-  /** Reads that did not show the user's own value. */
-  readonly lost: number;
-}
-
-export interface LoadStats extends LoadProgress {
-  /** What went wrong with the first request that got no usable answer. */
-  readonly firstError?: string;
-  readonly requestsPerSecond: number;
-  readonly latencyMs: { readonly p50: number; readonly p99: number };
-  readonly perInstance: readonly InstanceLoad[];
 }
 
 /**

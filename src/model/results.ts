@@ -112,6 +112,9 @@ export interface ScenarioResult extends Verdict {
   readonly ms: number;
 }
 
+/** What a scenario finds; the runner adds its id, title and time. */
+export type ScenarioOutcome = Omit<ScenarioResult, "id" | "title" | "ms">;
+
 export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   boot: "every instance answers on its APP_PORT",
   shared: "a value set through one instance is seen by all",

@@ -1,12 +1,12 @@
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { inflateSync } from "node:zlib";
+import type { ScenarioClient } from "../client/client.js";
+import { sessionIdCandidates } from "../client/cookies.js";
+import type { SessionFacts } from "../diagnosis/session-split.js";
+import type { Observation } from "../model/results.js";
 import { databaseOf, findSessionAnywhere } from "../redis/inspect.js";
 import { DEFAULT_REDIS_URL, maskRedisUrl } from "../redis/url.js";
-import type { ScenarioClient } from "./client.js";
-import { sessionIdCandidates } from "./cookies.js";
-import type { SessionFacts } from "./diagnosis.js";
-import type { Observation } from "./types.js";
 
 /** Where the lab may look for a session besides the pages. */
 export interface EvidenceSources {

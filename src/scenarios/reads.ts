@@ -1,4 +1,5 @@
-import type { Observation } from "./types.js";
+import type { ScenarioClient } from "../client/client.js";
+import type { Observation } from "../model/results.js";
 
 /** The ports that served these reads, each once, in order: for "… on :5001, :5002". */
 export function portsOf(reads: readonly { port: number | null }[]): number[] {
@@ -34,4 +35,15 @@ export function visibility(
           : mine.some((r) => r.shows === value);
       return { port, saw };
     });
+}
+
+/** `count` reads of "/" by one visitor, each noting which of `values` the page showed. */
+export async function readAll(
+  client: ScenarioClient,
+  count: number,
+  values: string[],
+): Promise<Observation[]> {
+  const out: Observation[] = [];
+  for (let i = 0; i < count; i++) out.push(await client.get("/", values));
+  return out;
 }

@@ -1,3 +1,4 @@
+import { decodeRoomEvent, type RoomEvent } from "../model/room-event.js";
 import {
   connectRoom,
   openRoom,
@@ -7,8 +8,7 @@ import {
   roomConnection,
   roomKeys,
 } from "../redis/room-store.js";
-import { applyEvent, type BoardState, EMPTY_BOARD } from "../web/board-model.js";
-import { decodeRoomEvent, type RoomEvent } from "./room-event.js";
+import { applyEvent, type BoardState, EMPTY_BOARD } from "./board-model.js";
 
 /** A room's events as they arrive, folded into the board's state. */
 export interface BoardFeed {

@@ -1,7 +1,6 @@
-import type { InstanceRef } from "../events.js";
 import { OUTCOME_EXIT_CODES, type Outcome, type OutcomeExitCode } from "../outcome.js";
-import type { LoadStats } from "./simulated-users.js";
-import type { Advisory, CauseId, ScenarioResult } from "./types.js";
+import type { InstanceRef } from "./instance.js";
+import type { Advisory, CauseId, ScenarioResult } from "./results.js";
 
 /**
  * Version of the JSON document `check --json` prints; bump on any change. @2 added `causeId`
@@ -125,11 +124,6 @@ export function couldNotRunReport(
 }
 
 /** What `load --json` prints. */
-export interface LoadReport extends LoadStats {
-  readonly schema: "session-lab/load@1";
-  readonly target: string;
-  readonly users: number;
-}
 
 export function elapsedSince(started: number): number {
   return Math.round(performance.now() - started);

@@ -1,7 +1,7 @@
 import { type Dispatcher, errors, request } from "undici";
+import type { Observation } from "../model/results.js";
 import { CookieJar } from "./cookies.js";
 import { servedByPort } from "./instance-id.js";
-import type { Observation } from "./types.js";
 
 /** A request through the proxy that got no usable answer: the scenario cannot go on. */
 export class CannotRunError extends Error {
@@ -30,7 +30,13 @@ export class ScenarioClient {
    * GETs `path` and records which instance served it and which of `values` the page shows.
    * Throws CannotRunError when nothing (or only the proxy) answered.
    */
-  async get(path: string, values: readonly string[]): Promise<Observation & { body: string }> {
+  async get(path: string, values: readonly string[]): Promise<Observation> {
+    const { body: _body, ...observation } = await this.page(path, values);
+    return observation;
+  }
+
+  /** As `get`, with the page's body for a scenario that reads more than the values. */
+  async page(path: string, values: readonly string[]): Promise<Observation & { body: string }> {
     const started = performance.now();
     const url = new URL(path, this.baseUrl);
     const cookie = this.jar.header(url.href);

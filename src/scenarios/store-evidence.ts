@@ -1,0 +1,71 @@
+import { CannotRunError } from "../client/client.js";
+import { RedisUnavailableError } from "../errors.js";
+import type { Verdict } from "../model/results.js";
+import type { FoundSession } from "../redis/inspect.js";
+import type { ScenarioContext, ScenarioOutcome } from "./context.js";
+import { shortLifetime } from "./lifetime.js";
+
+/** The session a visitor just got is a key in the Redis handed to the instances. */
+export async function storeEvidence(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  if (!ctx.findSession) {
+    throw new CannotRunError(
+      "there is no Redis to look in: pass --redis-url (or set REDIS_URL)",
+      "no-redis",
+    );
+  }
+  const a = ctx.client("A");
+  // A session the app has just written, so the lab knows which cookie to look for.
+  const value = ctx.token();
+  const set = await a.get(`/session/set/${value}`, [value]);
+  ctx.keep({ client: a, value, observations: [set] });
+  let found: FoundSession | undefined;
+  try {
+    found = a.jar.values().length > 0 ? await ctx.findSession(a) : undefined;
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) throw new CannotRunError(error.message);
+    throw error;
+  }
+  const verdict = gradeEvidence({
+    hasCookie: a.jar.values().length > 0,
+    foundKey: found?.key,
+    redis: ctx.redisLabel,
+    sharedPassed: ctx.passed("shared"),
+  });
+  if (verdict.status === "pass") {
+    const short = await shortLifetime(ctx, a, value, found?.pttlMs ?? -1);
+    if (short) return { ...short, observations: [set, ...short.observations] };
+  }
+  return { ...verdict, observations: [set] };
+}
+
+export function gradeEvidence(facts: {
+  hasCookie: boolean;
+  foundKey: string | undefined;
+  redis: string;
+  /** Whether the shared scenario passed: sessions survive across instances somehow. */
+  sharedPassed: boolean | undefined;
+}): Verdict {
+  if (facts.foundKey) {
+    return { status: "pass", summary: `the session is in Redis as ${facts.foundKey}` };
+  }
+  const summary = facts.hasCookie
+    ? `no key for this session in the Redis at ${facts.redis}`
+    : "the client got no session cookie, so the session cannot be in Redis";
+  if (facts.sharedPassed) {
+    return {
+      status: "fail",
+      summary,
+      causeId: "not-in-redis",
+      cause:
+        "sessions survive without Redis (one shared folder, or cookies), which breaks as soon as the instances run on separate machines",
+      hint: "Store the sessions with connect-redis, using the REDIS_URL the lab passes to every instance.",
+    };
+  }
+  return {
+    status: "fail",
+    summary,
+    causeId: "not-in-redis",
+    cause: "the sessions are not stored in Redis yet",
+    hint: "Store the sessions with connect-redis, using the REDIS_URL the lab passes to every instance.",
+  };
+}
