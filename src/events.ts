@@ -63,6 +63,8 @@ export type LabEvent =
   | { type: "check:begin"; exercise: string; title: string; target: string; redis: string }
   | { type: "scenario"; result: ScenarioResult }
   | { type: "check:end"; report: CheckReport }
+  /** A check asked for while `start` runs (the c key) that could not run at all. */
+  | { type: "check:failed"; message: string; hint: string }
   | {
       type: "backup:created";
       dir: string;

@@ -1,4 +1,4 @@
-import { AppStartError } from "../errors.js";
+import { AppStartError, LabError } from "../errors.js";
 import type { Emit } from "../events.js";
 import { publishCheck } from "../room/publish.js";
 import { nextHint } from "../workspace/hints.js";
@@ -49,6 +49,12 @@ export async function runInteractive(
   options.signal.addEventListener("abort", onAbort, { once: true });
   const cleanup = new CleanupStack();
   cleanup.defer(() => options.signal.removeEventListener("abort", onAbort));
+  // A failure nobody can wait for (a restart started by a save) ends the lab and is rethrown.
+  let fatal: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    fatal ??= { error };
+    stop.abort();
+  };
   try {
     await cluster.instances.start(stop.signal);
     if (stop.signal.aborted) return stoppedBy;
@@ -88,7 +94,7 @@ export async function runInteractive(
     if (options.watch && watchDir) {
       const watcher = watchExercise(watchDir, exercise.sessionDirs, (file) => {
         emit({ type: "cluster:restarting", reason: "change", file });
-        void restarts.run();
+        restarts.run().catch(fail);
       });
       cleanup.defer(() => watcher.close());
     }
@@ -98,7 +104,7 @@ export async function runInteractive(
         stop.abort();
       } else if (action === "restart") {
         emit({ type: "cluster:restarting", reason: "key" });
-        void restarts.run();
+        restarts.run().catch(fail);
       } else if (action === "hint") {
         nextHint(options.dir, exercise, cluster.proxy.url).then(
           (hint) => emit({ type: "hint", exercise: exercise.id, ...hint }),
@@ -119,7 +125,17 @@ export async function runInteractive(
               ? publishCheck(options.dir, report, labVersion, emit)
               : undefined,
           )
-          .catch(() => {})
+          .catch((error: unknown) => {
+            if (stop.signal.aborted) return;
+            emit({
+              type: "check:failed",
+              message: error instanceof Error ? error.message : String(error),
+              hint:
+                error instanceof LabError
+                  ? error.hint
+                  : "This is a bug in session-lab: run with DEBUG=session-lab to see where, and report it.",
+            });
+          })
           .finally(() => {
             checking = undefined;
             cluster.traceRequests(true);
@@ -129,10 +145,12 @@ export async function runInteractive(
     if (options.actions) cleanup.defer(options.actions(onAction));
 
     await untilAborted(stop.signal);
-    emit({ type: "stopping", reason: stoppedBy === "quit" ? "q pressed" : "interrupted" });
-    return stoppedBy;
+    if (!fatal)
+      emit({ type: "stopping", reason: stoppedBy === "quit" ? "q pressed" : "interrupted" });
   } finally {
     stop.abort();
     await cleanup.run();
   }
+  if (fatal) throw fatal.error;
+  return stoppedBy;
 }

@@ -95,6 +95,10 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "cluster:restarted":
         write(c.green(`✔ instances ready again in ${event.ms} ms`));
         return;
+      case "check:failed":
+        write(`${c.red("✘")} The check could not run: ${event.message}`);
+        write(`  ${event.hint}`);
+        return;
       case "cluster:failed":
         write(`${c.red("✘")} ${event.message}`);
         for (const line of event.lastLines.slice(-10)) write(c.gray(`    ${stripControl(line)}`));

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { isPortFree } from "../../src/processes/ports.js";
-import { runCli } from "../support/cli.js";
+import { runCli, runInTerminal } from "../support/cli.js";
 import { fixtureApp, tempDir } from "../support/lab.js";
 import { findFreePorts } from "../support/ports.js";
 
@@ -103,7 +103,7 @@ describe("session-lab (built CLI)", () => {
 describe("session-lab check (built CLI)", () => {
   const redisUrl = () => inject("redisUrl");
 
-  it("fails the untouched starter with exit 1 and names the cause, without colours under NO_COLOR", async () => {
+  it("fails the untouched starter with exit 1 and names the cause", async () => {
     await using dir = await tempDir();
     const { code, output } = await runCli(["check", "--redis-url", redisUrl()], { cwd: dir.path })
       .exited;
@@ -111,7 +111,18 @@ describe("session-lab check (built CLI)", () => {
     expect(output).toMatch(/✘ shared +set on :\d+, missing on :\d+/);
     expect(output).toContain("cause: each instance reads its own session store");
     expect(output).toMatch(/✘ FAIL {2}each instance reads its own session store \(\d+\.\d s\)/);
-    expect(output).not.toContain("\u001b");
+  });
+
+  it("colours its report on a terminal, and not under NO_COLOR", async () => {
+    await using dir = await tempDir();
+    const args = ["check", "--solution", "--redis-url", redisUrl()];
+    const coloured = await runInTerminal(args, { cwd: dir.path }).exited;
+    expect(coloured.code).toBe(0);
+    expect(coloured.output).toMatch(/\u001b\[\d+m✔ PASS/);
+    const plain = await runInTerminal(args, { cwd: dir.path, env: { NO_COLOR: "1" } }).exited;
+    expect(plain.code).toBe(0);
+    expect(plain.output).toContain("✔ PASS");
+    expect(plain.output).not.toContain("\u001b[");
   });
 
   it("passes the solution with exit 0 and prints one JSON document with --json", async () => {

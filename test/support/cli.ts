@@ -13,12 +13,20 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a user would, without a terminal. */
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): CliRun {
-  const child = spawn(process.execPath, [binPath, ...args], {
-    cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function runCli(
+  args: string[],
+  options: {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    /** Another program that runs the CLI (a pseudo-terminal); `args` are then ignored. */
+    spawnAs?: [string, string[]];
+  },
+): CliRun {
+  const [file, argv] = options.spawnAs ?? [process.execPath, [binPath, ...args]];
+  const env = options.spawnAs
+    ? options.env
+    : { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, ...options.env };
+  const child = spawn(file, argv, { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -64,4 +72,31 @@ export function runCli(args: string[], options: { cwd: string; env?: NodeJS.Proc
       });
     },
   };
+}
+
+/** Quotes one word for the POSIX shell that `script` runs. */
+function shellWord(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs the built CLI in a pseudo-terminal (util-linux `script`), `columns` wide, as a user at
+ * a terminal would: colour, wrapping and progress lines behave as they do there. Standard
+ * input is the terminal's, so nothing is typed.
+ */
+export function runInTerminal(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; columns?: number },
+): CliRun {
+  const command = [process.execPath, binPath, ...args].map(shellWord).join(" ");
+  const line = `stty cols ${options.columns ?? 100} rows 50; exec ${command}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm-256color", ...options.env };
+  for (const name of ["NO_COLOR", "FORCE_COLOR", "CI"]) {
+    if (!(options.env && name in options.env)) delete env[name];
+  }
+  return runCli(["--"], {
+    cwd: options.cwd,
+    env,
+    spawnAs: ["script", ["-qfec", line, "/dev/null"]],
+  });
 }

@@ -14,8 +14,12 @@ describe("exercise catalogue", () => {
   });
 
   it("names the exercises there are when asked for one that is not", async () => {
-    await expect(findExercise("99")).rejects.toThrow(UsageError);
-    await expect(findExercise("nope")).rejects.toThrow('There is no exercise called "nope".');
+    const error = await findExercise("nope").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe('There is no exercise called "nope".');
+    for (const exercise of await listExercises()) {
+      expect((error as UsageError).hint).toContain(exercise.id);
+    }
   });
 
   it("gives every exercise a title, a goal, an entry file and progressive hints", async () => {
