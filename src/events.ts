@@ -142,3 +142,6 @@ export type LabEvent =
   | { type: "stopped" };
 
 export type Emit = (event: LabEvent) => void;
+
+/** The event of one type, e.g. `EventOf<"scenario">`. */
+export type EventOf<T extends LabEvent["type"]> = Extract<LabEvent, { type: T }>;

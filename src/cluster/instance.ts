@@ -1,6 +1,7 @@
 import { diagnoseStartFailure } from "../diagnosis/start-failure.js";
 import { AppStartError, DaemonizedAppError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
+import { pollUntil } from "../poll.js";
 import { findEscaped, type MarkedProcess, RUN_MARKER } from "../processes/marker.js";
 import { listeningPorts, portOwner } from "../processes/port-owner.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
@@ -179,10 +180,8 @@ const DAEMON_GRACE_MS = 2000;
  * command that starts the app in the background ends, before the app listens.
  */
 async function answersSoon(host: string, port: number, code: number | null): Promise<boolean> {
-  const deadline = Date.now() + (code === 0 ? DAEMON_GRACE_MS : 0);
-  for (;;) {
-    if (await answersHttp(host, port, 500)) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return pollUntil(() => answersHttp(host, port, 500), {
+    timeoutMs: code === 0 ? DAEMON_GRACE_MS : 0,
+    everyMs: 50,
+  });
 }

@@ -1,14 +1,13 @@
 import { InterruptedError } from "../errors.js";
 import { typed } from "../invocation.js";
 import { checkCluster, REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
+import { countCheck } from "../lab/count-check.js";
 import type { LabOptions } from "../lab/lab-options.js";
 import { type Lab, openLab } from "../lab/setup.js";
 import type { CheckReport } from "../model/check-report.js";
-import { publishCheck } from "../room/publish.js";
 import { bootThroughUrl } from "../scenarios/boot.js";
 import type { CheckTarget } from "../scenarios/context.js";
 import { runCheck } from "../scenarios/runner.js";
-import { labVersion } from "../workspace/paths.js";
 import { nextExercise } from "../workspace/progress.js";
 
 export interface CheckOptions extends Omit<LabOptions, "port"> {
@@ -33,8 +32,6 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
             instances: { boot: true },
             emit: options.emit,
             signal: options.signal,
-            // Progress is the attendee's own work: the reference solution and --cmd do not count.
-            record: options.solution || options.cmd ? undefined : options.dir,
           },
         )
       : await checkUrl(lab, options, options.url ?? "");
@@ -47,10 +44,12 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       "Run it again to get a verdict.",
     );
   }
-  // Only the attendee's own work goes to the room: not the reference solution.
-  if (!options.noBoard && !options.solution)
-    await publishCheck(options.dir, report, labVersion, options.emit);
-  if (report.verdict === "pass" && !options.solution && !options.url) {
+  await countCheck(lab, report, {
+    dir: options.dir,
+    publish: !options.noBoard,
+    emit: options.emit,
+  });
+  if (report.verdict === "pass" && lab.modes.work === "attendee" && !options.url) {
     const next = await nextExercise(lab.exercise);
     if (next)
       options.emit({

@@ -5,7 +5,6 @@ import { type CheckReport, elapsedSince } from "../model/check-report.js";
 import { bootFailed, bootOfRunning, bootPassed } from "../scenarios/boot.js";
 import type { CheckTarget } from "../scenarios/context.js";
 import { runCheck } from "../scenarios/runner.js";
-import { recordCheck } from "../workspace/state.js";
 import type { Lab, LabCluster } from "./setup.js";
 
 /** How long one scripted request may take before the check says the app hangs. */
@@ -20,8 +19,6 @@ export interface ClusterCheckOptions {
   readonly emit: Emit;
   /** Stops the check after the request under way. */
   readonly signal: AbortSignal;
-  /** The workspace whose progress to record, when the attendee's own copy runs. */
-  readonly record: string | undefined;
 }
 
 /**
@@ -65,14 +62,6 @@ export async function checkCluster(
     emit,
     targetInfo,
   });
-  if (options.record && !signal.aborted)
-    await recordCheck(
-      options.record,
-      exercise.id,
-      report.verdict,
-      report.finishedAt,
-      report.causeId,
-    );
   return report;
 }
 

@@ -1,12 +1,11 @@
 import { AppStartError, LabError } from "../errors.js";
 import type { Emit } from "../events.js";
-import { publishCheck } from "../room/publish.js";
 import { nextHint } from "../workspace/hints.js";
-import { labVersion } from "../workspace/paths.js";
 import { rememberUrl } from "../workspace/state.js";
 import { watchExercise } from "../workspace/watch.js";
 import { checkCluster } from "./check-cluster.js";
 import { CleanupStack, untilAborted } from "./cleanup-stack.js";
+import { countCheck } from "./count-check.js";
 import { serialise } from "./serialise.js";
 import type { Lab, LabCluster } from "./setup.js";
 
@@ -117,13 +116,11 @@ export async function runInteractive(
           instances: { restart: restarts.run },
           emit,
           signal: stop.signal,
-          // Progress is the attendee's own work: the solution and --cmd do not count.
-          record: watchDir ? options.dir : undefined,
         })
           .then((report) =>
-            options.publish && !stop.signal.aborted
-              ? publishCheck(options.dir, report, labVersion, emit)
-              : undefined,
+            stop.signal.aborted
+              ? undefined
+              : countCheck(lab, report, { dir: options.dir, publish: options.publish, emit }),
           )
           .catch((error: unknown) => {
             if (stop.signal.aborted) return;

@@ -11,6 +11,7 @@ import { removeSessionDirs } from "../workspace/workspace.js";
 import { type PreparedApp, prepareApp } from "./app.js";
 import type { CleanupStack } from "./cleanup-stack.js";
 import type { LabOptions } from "./lab-options.js";
+import type { LabModes } from "./modes.js";
 import { settleAll } from "./settle.js";
 
 /** The instances and the proxy in front of them. */
@@ -37,12 +38,13 @@ export async function openCluster(
     readonly proxyPort: number;
     /** The run marker every instance (and whatever it starts) carries. */
     readonly runId: string;
+    readonly modes: LabModes;
     readonly emit: Emit;
     readonly cleanup: CleanupStack;
   },
 ): Promise<LabCluster> {
   const { exercise, redis, proxyPort, runId, emit, cleanup } = context;
-  const attended = options.port !== undefined;
+  const attended = context.modes.audience === "attended";
   const ports = instancePorts(proxyPort, options.instances);
   const upstreams = ports.map((port, i) => ({ index: i + 1, port }));
   let tracing = attended;

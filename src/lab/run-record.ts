@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pollUntil } from "../poll.js";
 import { stopMarked } from "../processes/marker.js";
 import { groupAlive, processStartTime } from "../processes/process-info.js";
 import { addGroupRecorder, signalGroup } from "../processes/registry.js";
@@ -107,12 +108,13 @@ export async function stopLeftovers(workspace: string): Promise<Leftover[]> {
     }
     // Their ports are free only once every process of their groups is gone (a shell's child
     // included): wait for that, briefly, rather than race it.
-    const deadline = Date.now() + 5000;
-    for (const p of record.processes) {
-      while (Date.now() < deadline && (await groupAlive(p.pgid))) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    }
+    await pollUntil(
+      async () => {
+        for (const p of record.processes) if (await groupAlive(p.pgid)) return false;
+        return true;
+      },
+      { timeoutMs: 5000, everyMs: 10 },
+    );
     await rm(path, { force: true });
   }
   return stopped;

@@ -13,6 +13,7 @@ import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
 import { CleanupStack } from "./cleanup-stack.js";
 import { type LabCluster, openCluster } from "./lab-cluster.js";
 import type { LabOptions } from "./lab-options.js";
+import { type LabModes, labModes } from "./modes.js";
 import { beginRun } from "./run-record.js";
 import { settleAll } from "./settle.js";
 
@@ -22,6 +23,7 @@ export type { LabCluster } from "./lab-cluster.js";
 
 /** A lab that is set up: what it runs, against which Redis, and the one way to tear it down. */
 export interface Lab {
+  readonly modes: LabModes;
   readonly exercise: Exercise;
   readonly redis: RedisInUse | undefined;
   /** The Redis as reports name it, password masked. */
@@ -48,13 +50,14 @@ const PRIVATE_EVENTS = new Set<LabEvent["type"]>([
  * the instances are made ready to boot. Whatever fails, what was set up so far is torn down.
  */
 export async function openLab(options: LabOptions): Promise<Lab> {
-  const owned = options.url === undefined;
-  const attended = options.port !== undefined;
-  const report: Emit = attended
-    ? options.emit
-    : (event) => {
-        if (PRIVATE_EVENTS.has(event.type)) options.emit(event);
-      };
+  const modes = labModes(options);
+  const owned = modes.instances === "lab";
+  const report: Emit =
+    modes.audience === "attended"
+      ? options.emit
+      : (event) => {
+          if (PRIVATE_EVENTS.has(event.type)) options.emit(event);
+        };
   const tap = options.tap;
   const emit: Emit = tap
     ? (event) => {
@@ -99,6 +102,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
       proxyPort === undefined
         ? undefined
         : await openCluster(options, {
+            modes,
             exercise,
             redis,
             proxyPort,
@@ -106,7 +110,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
             emit,
             cleanup,
           });
-    return { exercise, redis, redisLabel, cluster, close: () => cleanup.run() };
+    return { modes, exercise, redis, redisLabel, cluster, close: () => cleanup.run() };
   } catch (error) {
     await cleanup.run().catch(() => {});
     throw error;

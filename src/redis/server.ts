@@ -1,3 +1,4 @@
+import { pollUntil } from "../poll.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { redisAnswers } from "./inspect.js";
 
@@ -57,15 +58,15 @@ export async function launchRedisServer(
   });
   if (server.pgid === undefined) return undefined;
   const url = `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + 5000;
   let gone = false;
   void server.exited.then(() => {
     gone = true;
   });
-  while (!gone && Date.now() < deadline) {
-    if (await redisAnswers(url, 200)) return server;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const answers = await pollUntil(async () => gone || (await redisAnswers(url, 200)), {
+    timeoutMs: 5000,
+    everyMs: 20,
+  });
+  if (answers && !gone) return server;
   await server.stop(3000);
   return undefined;
 }

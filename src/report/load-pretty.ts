@@ -1,7 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import type { LabEvent } from "../events.js";
-
-type Of<T extends LabEvent["type"]> = Extract<LabEvent, { type: T }>;
+import type { EventOf as Of } from "../events.js";
 
 const n = (value: number) => value.toLocaleString("en-US");
 const pct = (part: number, whole: number) =>

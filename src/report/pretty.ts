@@ -196,6 +196,9 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
       case "stopped":
         write(c.gray("Stopped; every instance and port is free."));
         return;
+      default:
+        // A new kind of event is a compile error here until the terminal knows how to show it.
+        event satisfies never;
     }
   };
 }

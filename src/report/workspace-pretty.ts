@@ -1,8 +1,6 @@
 import type { ChalkInstance } from "chalk";
-import type { LabEvent } from "../events.js";
+import type { EventOf as Of } from "../events.js";
 import { typed } from "../invocation.js";
-
-type Of<T extends LabEvent["type"]> = Extract<LabEvent, { type: T }>;
 
 /** Where the backup went, what was too large to copy, and what was pruned. */
 export function backupLines(event: Of<"backup:created">, c: ChalkInstance): string[] {
