@@ -13,6 +13,7 @@ import {
 import { redisProblem } from "../redis/inspect.js";
 import { HOW_TO_GET_REDIS } from "../redis/server.js";
 import { chooseRedisUrl, DEFAULT_REDIS_URL, maskRedisUrl } from "../redis/url.js";
+import { EXERCISE_PACKAGES } from "../workspace/link-packages.js";
 import { packageRoot } from "../workspace/paths.js";
 
 export interface DoctorOptions {
@@ -28,17 +29,7 @@ export type { DoctorCheck } from "../lab/doctor-checks.js";
 
 const MIN_NODE = [20, 18, 1] as const;
 /** What the lab and the exercises import; each must resolve from the installed package. */
-const PACKAGES = [
-  "commander",
-  "undici",
-  "chalk",
-  "tough-cookie",
-  "ioredis",
-  "express",
-  "express-session",
-  "session-file-store",
-  "connect-redis",
-];
+const PACKAGES = ["commander", "undici", "chalk", "tough-cookie", ...EXERCISE_PACKAGES];
 
 /** Checks what a workshop needs and returns a report an attendee can paste into a chat. */
 export async function doctor(

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { pathExists } from "./fs.js";
 
 /** What the exercises import; the lab installs them with itself. */
-const EXERCISE_PACKAGES = [
+export const EXERCISE_PACKAGES = [
   "express",
   "express-session",
   "session-file-store",
