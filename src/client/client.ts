@@ -1,4 +1,5 @@
 import { type Dispatcher, errors, request } from "undici";
+import type { KeyTouch } from "../diagnosis/observations.js";
 import type { Observation } from "../model/results.js";
 import { CookieJar } from "./cookies.js";
 import { servedByPort } from "./instance-id.js";
@@ -17,6 +18,12 @@ export class CannotRunError extends Error {
 /** One simulated browser: its own cookie jar, requests through the proxy. */
 export class ScenarioClient {
   readonly jar = new CookieJar();
+  /** What Redis was seen doing while this visitor's last value was set, when the lab watched. */
+  stored?: {
+    readonly value: string;
+    readonly port: number | null;
+    readonly touches: readonly KeyTouch[];
+  };
 
   constructor(
     readonly name: string,
@@ -86,4 +93,42 @@ function describe(error: unknown, path: string, timeoutMs: number): string {
   }
   const code = (error as { code?: string }).code;
   return `GET ${path} failed: ${code ?? (error as Error).message}`;
+}
+
+/** What one instance answered to a request sent to it directly, bypassing the proxy. */
+export interface DirectAnswer {
+  readonly status: number;
+  /** Which of the values the page showed ("" for none). */
+  readonly shows: string;
+  readonly setCookie: readonly string[];
+}
+
+/**
+ * One GET straight to an instance, with the Cookie header a browser would send (or none): the
+ * lab's experiments after a failure. Throws CannotRunError when it does not answer.
+ */
+export async function directGet(
+  url: string,
+  cookie: string | undefined,
+  values: readonly string[],
+  dispatcher: Dispatcher,
+  timeoutMs: number,
+): Promise<DirectAnswer> {
+  try {
+    const answer = await request(url, {
+      dispatcher,
+      headers: cookie ? { cookie } : {},
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const body = await answer.body.text();
+    const raw = answer.headers["set-cookie"];
+    return {
+      status: answer.statusCode,
+      shows: values.find((v) => body.includes(v)) ?? "",
+      setCookie: raw === undefined ? [] : Array.isArray(raw) ? raw : [raw],
+    };
+  } catch (error) {
+    throw new CannotRunError(describe(error, new URL(url).pathname, timeoutMs));
+  }
 }

@@ -48,6 +48,11 @@ export class Instance {
     this.ref = options.ref;
   }
 
+  /** The process group the app runs in (its leader's pid), while it runs. */
+  get pid(): number | undefined {
+    return this.#child?.pgid;
+  }
+
   get running(): boolean {
     return this.#child !== undefined;
   }

@@ -98,7 +98,7 @@ function cookieValue(line: string): string {
 }
 
 /** Whether any cookie holds the value itself: plain, URL-encoded, base64 or a zlib'd Flask cookie. */
-function cookiesCarry(client: ScenarioClient, value: string): boolean {
+export function cookiesCarry(client: ScenarioClient, value: string): boolean {
   for (const raw of client.jar.values()) {
     let text = raw;
     try {

@@ -118,6 +118,8 @@ function clusterTarget(
       : undefined,
     redisControl: lab.redis?.control,
     down: () => cluster.instances.instances.filter((i) => !i.running).map((i) => i.ref.port),
+    watched: () => cluster.instances.instances.map((i) => ({ port: i.ref.port, pid: i.pid })),
+    instanceUrl: (port) => `http://${cluster.host}:${port}`,
     logOf: (port) => cluster.instances.instances.find((i) => i.ref.port === port)?.log.lines ?? [],
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     signal,

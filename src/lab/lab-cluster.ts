@@ -20,6 +20,8 @@ export interface LabCluster {
   readonly proxy: LabProxy;
   readonly instances: Cluster;
   readonly upstreams: readonly InstanceRef[];
+  /** The address the instances are reached on directly (the host they bind, or loopback). */
+  readonly host: string;
   /** Takes every instance out of (false) or back into (true) the proxy's rotation. */
   setAvailable(available: boolean): void;
   /** Hides (false) or shows (true) the proxy's per-request events. */
@@ -98,6 +100,7 @@ export async function openCluster(
     proxy,
     instances,
     upstreams,
+    host: options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host,
     setAvailable(available) {
       for (const u of upstreams) proxy.setAvailable(u.index, available);
     },

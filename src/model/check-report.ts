@@ -1,12 +1,21 @@
 import { OUTCOME_EXIT_CODES, type Outcome, type OutcomeExitCode } from "../outcome.js";
 import type { InstanceRef } from "./instance.js";
-import type { Advisory, CauseId, ScenarioResult } from "./results.js";
+import type { Advisory, CauseId, Confidence, ScenarioResult } from "./results.js";
 
 /**
  * Version of the JSON document `check --json` prints; bump on any change. @2 added `causeId`
- * (report and scenarios) and `evidence` (scenarios); every field of @1 is still there.
+ * (report and scenarios) and `evidence` (scenarios); @3 added `confidence` and `experiments`
+ * (report and failing scenarios) and `observation` (could the lab watch Redis, and if not,
+ * why). Every field of the earlier versions is still there.
  */
-export const CHECK_SCHEMA = "session-lab/check@2";
+export const CHECK_SCHEMA = "session-lab/check@3";
+
+/** Whether the lab could watch what the instances sent Redis during the check. */
+export interface ObservationInfo {
+  readonly watched: boolean;
+  /** Why it could not (MONITOR refused, no Redis, a deployment given with --url). */
+  readonly why?: string;
+}
 
 export type CheckVerdict = "pass" | "fail" | "error";
 
@@ -39,6 +48,9 @@ export interface CheckReport {
   readonly cause?: string;
   /** The first failure's cause as a stable id (absent on a pass). */
   readonly causeId?: CauseId;
+  /** How sure the lab is of that cause (absent on a pass). */
+  readonly confidence?: Confidence;
+  readonly observation?: ObservationInfo;
   readonly durationMs: number;
   readonly finishedAt: string;
 }
@@ -48,6 +60,7 @@ export function gradeRun(results: readonly ScenarioResult[]): {
   verdict: CheckVerdict;
   cause?: string;
   causeId?: CauseId;
+  confidence?: Confidence;
 } {
   const failed = results.find((r) => r.status === "fail");
   if (failed) return { verdict: "fail", ...causeOf(failed) };
@@ -58,10 +71,15 @@ export function gradeRun(results: readonly ScenarioResult[]): {
   return { verdict: "pass" };
 }
 
-function causeOf(result: ScenarioResult): { cause?: string; causeId?: CauseId } {
+function causeOf(result: ScenarioResult): {
+  cause?: string;
+  causeId?: CauseId;
+  confidence?: Confidence;
+} {
   return {
     ...(result.cause === undefined ? {} : { cause: result.cause }),
     ...(result.causeId === undefined ? {} : { causeId: result.causeId }),
+    ...(result.confidence === undefined ? {} : { confidence: result.confidence }),
   };
 }
 
@@ -72,6 +90,7 @@ export interface ReportFacts {
   readonly instances: readonly number[];
   readonly scenarios: readonly ScenarioResult[];
   readonly advisories: readonly Advisory[];
+  readonly observation?: ObservationInfo;
   readonly durationMs: number;
   readonly finishedAt: string;
 }
@@ -81,7 +100,7 @@ export function buildCheckReport(facts: ReportFacts): CheckReport {
   const seen = new Set<number>(facts.instances);
   for (const s of facts.scenarios)
     for (const o of s.observations) if (o.port !== null) seen.add(o.port);
-  const { verdict, cause, causeId } = gradeRun(facts.scenarios);
+  const { verdict, cause, causeId, confidence } = gradeRun(facts.scenarios);
   return {
     schema: CHECK_SCHEMA,
     exercise: { id: facts.exercise.id, title: facts.exercise.title },
@@ -95,6 +114,8 @@ export function buildCheckReport(facts: ReportFacts): CheckReport {
     advisories: facts.advisories,
     ...(cause === undefined ? {} : { cause }),
     ...(causeId === undefined ? {} : { causeId }),
+    ...(confidence === undefined ? {} : { confidence }),
+    ...(facts.observation ? { observation: facts.observation } : {}),
     durationMs: facts.durationMs,
     finishedAt: facts.finishedAt,
   };

@@ -46,6 +46,8 @@ export const CAUSE_IDS = [
   "secret-mismatch",
   "cookie-name-mismatch",
   "cookie-not-returned",
+  "no-cookie",
+  "late-write",
   "memory-store",
   "value-not-kept",
   // Sessions are shared, but not through the Redis the lab passed.
@@ -90,6 +92,25 @@ export const CAUSE_IDS = [
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];
 
+/**
+ * How sure the lab is of a cause: `confirmed`, an observation decided it (a command seen in
+ * Redis, a cookie replayed to an instance, a key's TTL read); `likely`, it is inferred (from a
+ * cookie's format, a default prefix), e.g. when the lab could not watch Redis.
+ */
+export type Confidence = "confirmed" | "likely";
+
+/** One small experiment run to explain a failure: what was tried and what was seen. */
+export interface Experiment {
+  /** A stable name: "replay-cookie", "fresh-set", "ttl", "late-write", "connections" ... */
+  readonly name: string;
+  /** What was tried, in words. */
+  readonly tried: string;
+  /** What was seen, in words. */
+  readonly saw: string;
+  /** The same as data, for --json. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
 /** What one scenario found: a status, one sentence, and for failures a cause and a hint. */
 export interface Verdict {
   readonly status: ScenarioStatus;
@@ -99,6 +120,10 @@ export interface Verdict {
   readonly hint?: string;
   /** Facts the attendee can verify: the key found, the database, the cookie attribute ... */
   readonly evidence?: readonly string[];
+  /** How sure the lab is of the cause (failures only). */
+  readonly confidence?: Confidence;
+  /** The experiments that decided (or failed to decide) the cause. */
+  readonly experiments?: readonly Experiment[];
 }
 
 export interface ScenarioResult extends Verdict {

@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { listPids, readCmdline, readEnviron, readStat } from "./proc.js";
 import { processStartTime } from "./process-info.js";
 
 /**
@@ -18,19 +18,14 @@ export interface MarkedProcess {
 /** Live processes whose environment carries this run's marker (Linux: /proc; elsewhere none). */
 export async function findMarked(runId: string): Promise<MarkedProcess[]> {
   const needle = `${RUN_MARKER}=${runId}`;
-  const names = await readdir("/proc").catch(() => [] as string[]);
   const found: MarkedProcess[] = [];
   await Promise.all(
-    names.map(async (name) => {
-      if (!/^\d+$/.test(name) || Number(name) === process.pid) return;
-      try {
-        const environ = await readFile(`/proc/${name}/environ`, "latin1");
-        if (!environ.split("\0").includes(needle)) return;
-        const info = await describeProcess(Number(name));
-        if (info) found.push(info);
-      } catch {
-        // Gone while we looked, or not ours to read.
-      }
+    (await listPids()).map(async (pid) => {
+      if (pid === process.pid) return;
+      // Undefined when it is gone, or not ours to read.
+      if (!(await readEnviron(pid))?.includes(needle)) return;
+      const info = await describeProcess(pid);
+      if (info) found.push(info);
     }),
   );
   return found;
@@ -53,18 +48,11 @@ export async function findEscaped(runId: string): Promise<MarkedProcess[]> {
 
 /** A live process's group and command line, from /proc; undefined when it is gone or a zombie. */
 export async function describeProcess(pid: number): Promise<MarkedProcess | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] === "Z") return undefined;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8");
-    const command =
-      cmdline.split("\0").filter(Boolean).join(" ") ||
-      stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), command };
-  } catch {
-    return undefined;
-  }
+  const stat = await readStat(pid);
+  if (!stat || stat.state === "Z") return undefined;
+  const cmdline = await readCmdline(pid);
+  if (!cmdline) return undefined;
+  return { pid, ppid: stat.ppid, pgid: stat.pgid, command: cmdline.join(" ") || stat.name };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { listPids, procAvailable, readStat } from "./proc.js";
 import { signalGroup } from "./registry.js";
 
 /**
@@ -8,15 +8,9 @@ import { signalGroup } from "./registry.js";
  * such process is running.
  */
 export async function processStartTime(pid: number): Promise<string | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command (which may hold spaces) start after the last ")".
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] === "Z") return undefined;
-    return fields[19]; // field 22 of stat: starttime
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" && process.platform === "linux")
-      return undefined;
+  if (procAvailable()) {
+    const stat = await readStat(pid);
+    return stat && stat.state !== "Z" ? stat.startTime : undefined;
   }
   return new Promise((resolve) => {
     execFile("ps", ["-o", "lstart=", "-p", String(pid)], (error, stdout) => {
@@ -30,21 +24,10 @@ export async function processStartTime(pid: number): Promise<string | undefined>
  * elsewhere a signal 0 to the group does (counting zombies, which their parent reaps soon).
  */
 export async function groupAlive(pgid: number): Promise<boolean> {
-  let names: string[];
-  try {
-    names = await readdir("/proc");
-  } catch {
-    return signalGroup(pgid, 0);
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = await readFile(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (fields[0] !== "Z" && Number(fields[2]) === pgid) return true;
-    } catch {
-      // Gone while we looked.
-    }
+  if (!procAvailable()) return signalGroup(pgid, 0);
+  for (const pid of await listPids()) {
+    const stat = await readStat(pid);
+    if (stat && stat.state !== "Z" && stat.pgid === pgid) return true;
   }
   return false;
 }

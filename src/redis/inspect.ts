@@ -1,10 +1,34 @@
 import { Redis } from "ioredis";
 import { RedisUnavailableError } from "../errors.js";
+import { clientName } from "./monitor-line.js";
 import { maskRedisUrl } from "./url.js";
 
 /** Escapes the glob characters of a SCAN MATCH pattern, so an id matches only itself. */
 export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+/**
+ * The lab's own connections to Redis, named as Redis names its clients ("127.0.0.1:54321"),
+ * so that a watch of what clients send Redis (watch.ts) leaves the lab's commands out.
+ */
+const lab = new Set<string>();
+export const labClients: ReadonlySet<string> = lab;
+
+/**
+ * Notes a connection in labClients once its socket is connected, before its first command
+ * can reach Redis ("connect" is emitted on the next tick, replies come later). A name is
+ * forgotten a second after the connection ended: MONITOR has shown its last command by then,
+ * and its port may go to another connection (an app's) soon after.
+ */
+export function noteLabClient(client: Redis): void {
+  client.once("connect", () => {
+    const { localAddress, localPort } = client.stream;
+    if (localAddress === undefined || localPort === undefined) return;
+    const name = clientName(localAddress, localPort);
+    lab.add(name);
+    client.once("end", () => setTimeout(() => lab.delete(name), 1000).unref());
+  });
 }
 
 /** A short-lived connection that fails fast instead of queueing commands while offline. */
@@ -18,6 +42,7 @@ export async function connectRedis(url: string, timeoutMs = 2000): Promise<Redis
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  noteLabClient(client);
   // The first error event says why (ECONNREFUSED, a wrong password); connect() itself
   // only says "Connection is closed.".
   let why: string | undefined;

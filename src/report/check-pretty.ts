@@ -49,7 +49,10 @@ export function scenarioLines(
   }
   for (const line of (result.lastLines ?? []).slice(-10))
     lines.push(c.gray(`      │ ${stripControl(line)}`));
-  if (result.cause) lines.push(`      ${c.bold("cause:")} ${result.cause}`);
+  if (result.cause)
+    lines.push(
+      `      ${c.bold("cause:")} ${result.cause}${result.confidence ? c.gray(` (${result.confidence})`) : ""}`,
+    );
   for (const fact of result.evidence ?? [])
     lines.push(`      ${c.bold("evidence:")} ${stripControl(fact)}`);
   if (result.hint) lines.push(`      ${c.bold("hint:")}  ${result.hint}`);
@@ -67,6 +70,10 @@ function traceLine(o: Observation, width: number, values: Set<string>): string {
 /** The closing lines: advisories, then the verdict with the total time. */
 export function verdictLines(report: CheckReport, c: ChalkInstance): string[] {
   const lines = [""];
+  if (report.observation?.watched === false && report.verdict === "fail")
+    lines.push(
+      `  ${c.yellow("⚠")} The lab could not watch what the instances sent Redis (${report.observation.why}): its causes are likely, not confirmed.`,
+    );
   for (const a of report.advisories) lines.push(`  ${c.yellow("⚠")} advisory: ${a.message}`);
   if (report.advisories.length > 0) lines.push("");
   const seconds = `${(report.durationMs / 1000).toFixed(1)} s`;

@@ -2,10 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { ScenarioClient } from "../client/client.js";
 import { sessionIdCandidates } from "../client/cookies.js";
+import { sessionWrite } from "../diagnosis/observed.js";
+import type { Observer, WatchedInstance } from "../evidence/observer.js";
 import type { SessionSample } from "../evidence/session-facts.js";
-import type { ScenarioId, ScenarioResult } from "../model/results.js";
+import type { Observation, ScenarioId, ScenarioResult } from "../model/results.js";
 import type { FoundSession } from "../redis/inspect.js";
 import { findSessionAnywhere } from "../redis/inspect.js";
+import { keyState } from "../redis/key-state.js";
 import type { RedisControl } from "../redis/server.js";
 
 /** What the scenarios run against. */
@@ -34,6 +37,13 @@ export interface CheckTarget {
   readonly requestTimeoutMs: number;
   /** Aborting stops the scenarios after the request under way. */
   readonly signal?: AbortSignal;
+  /**
+   * The instances' processes, for the lab to watch what each sends Redis and to reach them
+   * directly in experiments; absent for a deployment given with --url.
+   */
+  readonly watched?: () => readonly WatchedInstance[];
+  /** "http://127.0.0.1:5002" for the instance on 5002, when the lab started it. */
+  readonly instanceUrl?: (port: number) => string;
 }
 
 /** What a scenario may use: clients through the proxy, and (when the lab owns them) the instances and Redis. */
@@ -46,6 +56,13 @@ export interface ScenarioContext {
   client(name: string, timeoutMs?: number): ScenarioClient;
   /** A fresh random value, unlikely to appear on any page by chance. */
   token(): string;
+  /**
+   * Sets `value` through the proxy (GET /session/set/<value>) as `client`, noting on the client
+   * what Redis was seen doing meanwhile (`client.stored`) when the lab watches it.
+   */
+  set(client: ScenarioClient, value: string, values?: readonly string[]): Promise<Observation>;
+  /** The lab's watch on Redis; absent when it cannot watch (see `refused`). */
+  readonly observer?: Observer;
   /** Restarts every instance; absent when the lab did not start them. */
   readonly restart?: () => Promise<void>;
   /**
@@ -79,6 +96,7 @@ export function scenarioContext(
   dispatcher: Dispatcher,
   instances: number[],
   results: readonly ScenarioResult[],
+  observer?: Observer,
 ): { ctx: ScenarioContext; takeSample: () => SessionSample | undefined } {
   let sample: SessionSample | undefined;
   const redisUrl = target.redisUrl;
@@ -96,10 +114,29 @@ export function scenarioContext(
         target.signal,
       ),
     token: () => `sl-${randomBytes(5).toString("hex")}`,
+    set: async (client, value, values = [value]) => {
+      const path = `/session/set/${value}`;
+      if (!observer) return client.get(path, values);
+      const { result, touches } = await observer.around(
+        (o) => o.port,
+        () => client.get(path, values),
+      );
+      client.stored = { value, port: result.port, touches };
+      return result;
+    },
+    observer,
     restart: target.restart,
     findSession: redisUrl
-      ? (client) =>
-          findSessionAnywhere(redisUrl, client.jar.values().flatMap(sessionIdCandidates), 1)
+      ? async (client) => {
+          // Watched: the key the app was seen writing the value to, wherever its cookie points.
+          if (observer && client.stored) {
+            const write = sessionWrite(client.stored, client.stored.value);
+            return write && write.db === observer.labDb
+              ? keyState(redisUrl, write.key, write.db)
+              : undefined;
+          }
+          return findSessionAnywhere(redisUrl, client.jar.values().flatMap(sessionIdCandidates), 1);
+        }
       : undefined,
     redisUrl,
     redisLabel: target.redisLabel,

@@ -1,7 +1,8 @@
 import { SHARED_STORE_HINT } from "../diagnosis/hints.js";
+import { isDelete, isWrite } from "../diagnosis/observations.js";
+import { explainRestart } from "../diagnosis/restart.js";
 import type { Observation, Verdict } from "../model/results.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
-import { explainRestart } from "./lifetime.js";
 import { ports, readAll, visibility } from "./reads.js";
 
 /** A value every instance shares outlives restarting them all. */
@@ -15,7 +16,7 @@ export async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   }
   const a = ctx.client("A");
   const value = ctx.token();
-  const set = await a.get(`/session/set/${value}`, [value]);
+  const set = await ctx.set(a, value);
   // Where the session is in Redis, looked up while the reads go on: compared after the restart.
   const keyBeforeLookup = ctx.findSession?.(a).catch(() => undefined);
   const before = await readAll(a, ctx.reads, [value]);
@@ -30,13 +31,26 @@ export async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   }
   const keyBefore = await keyBeforeLookup;
   const restartBegan = Date.now();
+  // The instances about to stop: learn their connections while they still hold them.
+  await ctx.observer?.learn();
+  const cursor = ctx.observer?.cursor();
   await ctx.restart();
   const after = await readAll(a, ctx.reads, [value]);
   let verdict = gradeRestart({ before: [set, ...before], after, value, instances: ctx.instances });
   if (verdict.status === "fail") {
     const keyAfter = keyBefore && (await ctx.findSession?.(a).catch(() => undefined));
     const elapsed = Date.now() - restartBegan;
-    verdict = { ...verdict, ...explainRestart(keyBefore, keyAfter, ctx.redisLabel, elapsed) };
+    const watched =
+      ctx.observer && cursor !== undefined
+        ? {
+            deletes: (await ctx.observer.touchesSince(cursor)).filter(isDelete),
+            wroteSession: (a.stored?.touches ?? []).some(isWrite),
+          }
+        : undefined;
+    verdict = {
+      ...verdict,
+      ...explainRestart(keyBefore, keyAfter, ctx.redisLabel, elapsed, watched),
+    };
   }
   return {
     ...verdict,

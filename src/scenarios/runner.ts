@@ -2,11 +2,13 @@ import { Agent } from "undici";
 import { CannotRunError } from "../client/client.js";
 import type { Emit } from "../events.js";
 import { diagnoseFailure } from "../evidence/explain.js";
+import { type Observer, openObserver } from "../evidence/observer.js";
 import {
   buildCheckReport,
   type CheckReport,
   type CheckTargetInfo,
   elapsedSince,
+  type ObservationInfo,
 } from "../model/check-report.js";
 import {
   type Advisory,
@@ -21,6 +23,7 @@ import { SCENARIOS } from "./registry.js";
 export interface ScenarioRun {
   readonly results: ScenarioResult[];
   readonly advisories: Advisory[];
+  readonly observation: ObservationInfo;
 }
 
 /**
@@ -36,8 +39,22 @@ export async function runScenarios(
   const results: ScenarioResult[] = [];
   const advisories: Advisory[] = [];
   const instances = [...(target.instances ?? [])];
-  const { ctx, takeSample } = scenarioContext(target, dispatcher, instances, results);
-  const diagnose = diagnoseFailure(target, ctx, instances);
+  const watching = await watchInstances(target);
+  const observer = watching.observer;
+  const { ctx, takeSample } = scenarioContext(target, dispatcher, instances, results, observer);
+  const bench =
+    observer && target.instanceUrl
+      ? {
+          observer,
+          instances,
+          instanceUrl: target.instanceUrl,
+          proxyUrl: target.proxyUrl,
+          dispatcher,
+          timeoutMs: target.requestTimeoutMs,
+          token: ctx.token,
+        }
+      : undefined;
+  const diagnose = diagnoseFailure(target, ctx, instances, bench, watching.info);
   try {
     for (const id of ids) {
       if (id === "boot") continue;
@@ -79,9 +96,34 @@ export async function runScenarios(
       if (xss) advisories.push(xss);
     }
   } finally {
+    await observer?.close();
     await dispatcher.close();
   }
-  return { results, advisories };
+  return { results, advisories, observation: watching.info };
+}
+
+/**
+ * Watches what the instances send the Redis handed to them, when the lab started them and
+ * the server allows MONITOR; otherwise says why not (causes are then only likely).
+ */
+async function watchInstances(
+  target: CheckTarget,
+): Promise<{ observer?: Observer; info: ObservationInfo }> {
+  if (!target.redisUrl) return { info: { watched: false, why: "there is no Redis to watch" } };
+  if (!target.watched)
+    return {
+      info: {
+        watched: false,
+        why: "the lab did not start these instances, so it cannot tell them apart",
+      },
+    };
+  const observer = await openObserver(target.redisUrl, target.watched, target.signal);
+  if (observer.refused) {
+    const why = observer.refused;
+    await observer.close();
+    return { info: { watched: false, why } };
+  }
+  return { observer, info: { watched: true } };
 }
 
 /** An app that answered 5xx failed the scenario, whatever else it showed. */
@@ -178,13 +220,14 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckReport> {
       ? await runScenarios(target, exercise.scenarios as readonly ScenarioId[], (result) =>
           emit({ type: "scenario", result }),
         )
-      : { results: [], advisories: [] };
+      : { results: [], advisories: [], observation: undefined };
   const report = buildCheckReport({
     exercise,
     target: options.targetInfo,
     instances: target?.instances ?? [],
     scenarios: [boot, ...run.results],
     advisories: run.advisories,
+    ...(run.observation ? { observation: run.observation } : {}),
     durationMs: elapsedSince(options.began),
     finishedAt: new Date().toISOString(),
   });

@@ -7,7 +7,7 @@ import { ports, readAll, visibility } from "./reads.js";
 export async function shared(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const a = ctx.client("A");
   const value = ctx.token();
-  const set = await a.get(`/session/set/${value}`, [value]);
+  const set = await ctx.set(a, value);
   const reads = await readAll(a, ctx.reads, [value]);
   const verdict = gradeShared({ setOn: set.port, reads, value, instances: ctx.instances });
   ctx.keep({ client: a, value, observations: [set, ...reads] });

@@ -16,18 +16,23 @@ export async function storeEvidence(ctx: ScenarioContext): Promise<ScenarioOutco
   const a = ctx.client("A");
   // A session the app has just written, so the lab knows which cookie to look for.
   const value = ctx.token();
-  const set = await a.get(`/session/set/${value}`, [value]);
+  const set = await ctx.set(a, value);
   ctx.keep({ client: a, value, observations: [set] });
   let found: FoundSession | undefined;
   try {
-    found = a.jar.values().length > 0 ? await ctx.findSession(a) : undefined;
+    // Watched, the key is the one the app wrote, whatever its cookie looks like.
+    found = a.jar.values().length > 0 || a.stored ? await ctx.findSession(a) : undefined;
   } catch (error) {
     if (error instanceof RedisUnavailableError) throw new CannotRunError(error.message);
     throw error;
   }
   const verdict = gradeEvidence({
     hasCookie: a.jar.values().length > 0,
-    foundKey: found?.key,
+    foundKey:
+      found &&
+      (a.stored
+        ? `${found.key} (written by ${set.port ? `:${set.port}` : "the instance"} in database ${found.db})`
+        : found.key),
     redis: ctx.redisLabel,
     sharedPassed: ctx.passed("shared"),
   });

@@ -1,0 +1,155 @@
+import type { Dispatcher } from "undici";
+import { directGet, type ScenarioClient } from "../client/client.js";
+import { type FreshSet, isWrite, type KeyTouch, type Replay } from "../diagnosis/observations.js";
+import type { Experiment } from "../model/results.js";
+import { pollUntil } from "../poll.js";
+import type { Observer } from "./observer.js";
+
+/** How long a write may come after its answer and still be seen (a store that saves late). */
+const LATE_WRITE_MS = 700;
+
+/** What the experiments need: the instances, reached directly, and the observer. */
+export interface Bench {
+  readonly observer: Observer;
+  readonly instances: readonly number[];
+  /** "http://127.0.0.1:5002" for the instance on 5002. */
+  readonly instanceUrl: (port: number) => string;
+  readonly proxyUrl: string;
+  readonly dispatcher: Dispatcher;
+  readonly timeoutMs: number;
+  readonly token: () => string;
+}
+
+/**
+ * The visitor's cookie (the Cookie header a browser would send to "/"), sent to every
+ * instance directly, one at a time: does it show the value, which key does it read in which
+ * database, does it answer with a new cookie?
+ */
+export async function replayCookie(
+  bench: Bench,
+  client: ScenarioClient,
+  value: string,
+): Promise<{ replays: Replay[]; experiment: Experiment }> {
+  const cookie = client.jar.header(bench.proxyUrl);
+  const held = new Map(
+    (cookie ?? "").split(/;\s*/).map((pair) => [pair.split("=", 1)[0] ?? "", pair] as const),
+  );
+  const replays: Replay[] = [];
+  for (const port of bench.instances) {
+    const { result, touches } = await bench.observer.around(port, () =>
+      directGet(`${bench.instanceUrl(port)}/`, cookie, [value], bench.dispatcher, bench.timeoutMs),
+    );
+    const reissued = result.setCookie
+      .map((line) => (line.split(";", 1)[0] ?? "").trim())
+      .find((pair) => {
+        const name = pair.split("=", 1)[0] ?? "";
+        return held.has(name) && held.get(name) !== pair;
+      })
+      ?.split("=", 1)[0];
+    replays.push({
+      port,
+      shows: result.shows === value,
+      ...(reissued ? { reissued } : {}),
+      touches,
+    });
+  }
+  return {
+    replays,
+    experiment: {
+      name: "replay-cookie",
+      tried: `sent the visitor's cookie to each instance directly (${bench.instances.map((p) => `:${p}`).join(", ")})`,
+      saw: replays
+        .map(
+          (r) =>
+            `:${r.port} ${r.shows ? "showed the value" : "did not show it"}${describeTouches(r.touches)}${r.reissued ? `, answered with a new ${r.reissued} cookie` : ""}`,
+        )
+        .join("; "),
+      data: { replays },
+    },
+  };
+}
+
+/**
+ * A new visitor sets a value on each instance directly: what does each write to Redis while
+ * answering, and does a write come after the answer (a store that saves late)?
+ */
+export async function freshSets(
+  bench: Bench,
+): Promise<{ fresh: FreshSet[]; experiment: Experiment }> {
+  const answered: { port: number; inAnswer: KeyTouch[]; cursor: number; at: number }[] = [];
+  for (const port of bench.instances) {
+    const value = bench.token();
+    const { touches } = await bench.observer.around(port, () =>
+      directGet(
+        `${bench.instanceUrl(port)}/session/set/${value}`,
+        undefined,
+        [value],
+        bench.dispatcher,
+        bench.timeoutMs,
+      ),
+    );
+    answered.push({
+      port,
+      inAnswer: touches,
+      cursor: bench.observer.cursor(),
+      at: Date.now(),
+    });
+  }
+  // Only an instance that wrote nothing while answering may be one that writes late.
+  const waiting = answered.filter((a) => !a.inAnswer.some(isWrite));
+  const lateOf = async (a: (typeof answered)[number]) =>
+    (await bench.observer.touchesSince(a.cursor)).filter(
+      (t) => isWrite(t) && (t.port === a.port || t.port === undefined),
+    );
+  const late = new Map<number, { touches: KeyTouch[]; ms: number }>();
+  if (waiting.length > 0) {
+    await pollUntil(
+      async () => {
+        for (const a of waiting) {
+          if (late.has(a.port)) continue;
+          const touches = await lateOf(a);
+          if (touches.length > 0) late.set(a.port, { touches, ms: Date.now() - a.at });
+        }
+        return late.size === waiting.length;
+      },
+      { timeoutMs: LATE_WRITE_MS, everyMs: 50 },
+    );
+  }
+  const fresh = answered.map((a) => {
+    const after = late.get(a.port);
+    return {
+      port: a.port,
+      inAnswer: a.inAnswer,
+      after: after?.touches ?? [],
+      ...(after ? { afterMs: after.ms } : {}),
+    };
+  });
+  return {
+    fresh,
+    experiment: {
+      name: "fresh-set",
+      tried: `set a new visitor's value on each instance directly, and watched Redis ${LATE_WRITE_MS} ms past the answer`,
+      saw: fresh
+        .map((f) => {
+          const wrote = f.inAnswer.filter(isWrite);
+          const later = f.after[0];
+          if (wrote.length > 0)
+            return `:${f.port} wrote ${wrote.map(keyIn).join(", ")} while answering`;
+          if (later) return `:${f.port} wrote ${keyIn(later)} ${f.afterMs} ms after answering`;
+          return `:${f.port} wrote nothing to Redis`;
+        })
+        .join("; "),
+      data: { fresh },
+    },
+  };
+}
+
+function keyIn(t: KeyTouch): string {
+  return `${t.key} (database ${t.db})`;
+}
+
+function describeTouches(touches: readonly KeyTouch[]): string {
+  if (touches.length === 0) return ", sent Redis nothing";
+  const shown = touches.slice(0, 3).map((t) => `${t.command} ${keyIn(t)}`);
+  return `, sent ${shown.join(", ")}${touches.length > 3 ? ` and ${touches.length - 3} more` : ""}`;
+}

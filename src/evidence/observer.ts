@@ -1,0 +1,206 @@
+import type { KeyTouch } from "../diagnosis/observations.js";
+import { connectionsOf } from "../processes/connections.js";
+import { databaseOf } from "../redis/inspect.js";
+import { keysOf, type SeenCommand } from "../redis/monitor-line.js";
+import { type RedisWatch, watchRedis } from "../redis/watch.js";
+
+/** An instance of the app, as the observer needs it: its port, and its process when known. */
+export interface WatchedInstance {
+  readonly port: number;
+  /** The process group the lab started it in (its connections are its descendants'). */
+  readonly pid: number | undefined;
+}
+
+/**
+ * What the instances were seen sending the lab's Redis, the way a person with
+ * `redis-cli MONITOR` would see it, with each command tied to the instance that sent it:
+ * by the connection's owner where the OS tells (Linux /proc, lsof), else by the request
+ * under way when it was sent (the lab sends one at a time, to one instance).
+ */
+export interface Observer {
+  /** Why the lab cannot watch (MONITOR refused, no Redis); undefined when it watches. */
+  readonly refused: string | undefined;
+  /** The database REDIS_URL names. */
+  readonly labDb: number;
+  /**
+   * Runs `act` (one request to one instance, `port` when known) and returns what Redis saw
+   * meanwhile: every command sent while it ran, each key it touched.
+   */
+  around<T>(
+    port: number | null | ((result: T) => number | null),
+    act: () => Promise<T>,
+  ): Promise<{ result: T; touches: KeyTouch[] }>;
+  /** Every key touch since the observer began, with the instance that sent it where known. */
+  touches(): Promise<KeyTouch[]>;
+  /** The touches since a position `cursor()` gave. */
+  touchesSince(cursor: number): Promise<KeyTouch[]>;
+  cursor(): number;
+  /** Waits until every command sent so far has been recorded. */
+  settle(): Promise<void>;
+  /** Which ports sent any command at all to the lab's Redis, and how many. */
+  commandCounts(): Promise<Map<number, number>>;
+  /** Learns now which instance holds which connection (before instances are replaced). */
+  learn(): Promise<void>;
+  /** What else each instance holds a TCP connection to ("127.0.0.1:6390"), the lab's Redis left out. */
+  remotes(): Promise<{ port: number; address: string }[]>;
+  close(): Promise<void>;
+}
+
+/** Opens an observer on the Redis handed to the instances; never throws (see `refused`). */
+export async function openObserver(
+  redisUrl: string,
+  instances: () => readonly WatchedInstance[],
+  signal?: AbortSignal,
+): Promise<Observer> {
+  const watch = await watchRedis(redisUrl, { signal });
+  return new RedisObserver(watch, databaseOf(redisUrl), instances, endpointOf(redisUrl));
+}
+
+/** Commands a session store writes a session with, reads it with, or removes it with. */
+class RedisObserver implements Observer {
+  /** Client address -> instance port, from the OS, learnt as connections appear. */
+  readonly #owners = new Map<string, number>();
+  /** Command position ranges during which one request to one instance was under way. */
+  readonly #windows: { from: number; to: number; port: number }[] = [];
+
+  constructor(
+    readonly watch: RedisWatch,
+    readonly labDb: number,
+    readonly instances: () => readonly WatchedInstance[],
+    readonly redisEndpoint: string,
+  ) {}
+
+  get refused(): string | undefined {
+    return this.watch.refused ?? this.watch.lost();
+  }
+
+  cursor(): number {
+    return this.watch.cursor();
+  }
+
+  async settle(): Promise<void> {
+    await this.watch.mark().catch(() => {});
+  }
+
+  async around<T>(
+    port: number | null | ((result: T) => number | null),
+    act: () => Promise<T>,
+  ): Promise<{ result: T; touches: KeyTouch[] }> {
+    await this.settle();
+    const from = this.watch.cursor();
+    const result = await act();
+    await this.settle();
+    const to = this.watch.cursor();
+    const served = typeof port === "function" ? port(result) : port;
+    if (served !== null) this.#windows.push({ from, to, port: served });
+    return {
+      result,
+      touches: await this.#touchesOf(this.watch.since(from).slice(0, to - from), from),
+    };
+  }
+
+  async touches(): Promise<KeyTouch[]> {
+    return this.touchesSince(0);
+  }
+
+  async touchesSince(cursor: number): Promise<KeyTouch[]> {
+    await this.settle();
+    return this.#touchesOf(this.watch.since(cursor), cursor);
+  }
+
+  async commandCounts(): Promise<Map<number, number>> {
+    await this.settle();
+    const counts = new Map<number, number>();
+    const all = this.watch.since(0);
+    await this.#learnIfUnknown(all);
+    const first = this.watch.cursor() - all.length;
+    all.forEach((command, i) => {
+      const port = this.#portOf(command, first + i);
+      if (port !== undefined) counts.set(port, (counts.get(port) ?? 0) + 1);
+    });
+    return counts;
+  }
+
+  async remotes(): Promise<{ port: number; address: string }[]> {
+    const out = new Map<string, { port: number; address: string }>();
+    for (const { port, connections } of await this.#connections()) {
+      for (const c of connections) {
+        const address = `${c.remoteAddress.includes(":") ? `[${c.remoteAddress}]` : c.remoteAddress}:${c.remotePort}`;
+        if (address !== this.redisEndpoint && !out.has(address))
+          out.set(address, { port, address });
+      }
+    }
+    return [...out.values()];
+  }
+
+  async #connections() {
+    const live = this.instances().filter((i) => i.pid !== undefined);
+    // One look-up per instance: its connections are those of its process and descendants.
+    const found = await Promise.all(
+      live.map((i) => connectionsOf([i.pid as number]).catch(() => [])),
+    );
+    return found.map((connections, n) => ({ port: live[n]?.port as number, connections }));
+  }
+
+  async learn(): Promise<void> {
+    const live = this.instances().filter((i) => i.pid !== undefined);
+    // One look-up per instance: its connections are those of its process and descendants.
+    const found = await Promise.all(
+      live.map((i) => connectionsOf([i.pid as number]).catch(() => [])),
+    );
+    found.forEach((connections, n) => {
+      const port = live[n]?.port as number;
+      for (const c of connections) {
+        const address = c.localAddress.includes(":") ? `[${c.localAddress}]` : c.localAddress;
+        this.#owners.set(`${address}:${c.localPort}`, port);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.watch.close();
+  }
+
+  async #touchesOf(commands: readonly SeenCommand[], first: number): Promise<KeyTouch[]> {
+    await this.#learnIfUnknown(commands);
+    const out: KeyTouch[] = [];
+    commands.forEach((command, i) => {
+      const port = this.#portOf(command, first + i);
+      const base = { command: command.name, db: command.db, at: command.at };
+      const keys = keysOf(command);
+      if (keys.length === 0 && /^FLUSH(DB|ALL)$/.test(command.name))
+        out.push({ ...base, key: "*", ...(port === undefined ? {} : { port }) });
+      const data = command.args.slice(1).join(" ");
+      for (const key of keys)
+        out.push({
+          ...base,
+          key,
+          ...(port === undefined ? {} : { port }),
+          ...(data ? { data } : {}),
+        });
+    });
+    return out;
+  }
+
+  async #learnIfUnknown(commands: readonly SeenCommand[]): Promise<void> {
+    if (commands.some((c) => !this.#owners.has(c.caller ?? c.client))) await this.learn();
+  }
+
+  /** The instance that sent the command: its connection's owner, else the request under way. */
+  #portOf(command: SeenCommand, position: number): number | undefined {
+    const owner = this.#owners.get(command.caller ?? command.client);
+    if (owner !== undefined) return owner;
+    return this.#windows.find((w) => position >= w.from && position < w.to)?.port;
+  }
+}
+
+/** "host:port" of a Redis URL, as a connection's remote end reads. */
+function endpointOf(url: string): string {
+  try {
+    const u = new URL(url);
+    const host = u.hostname === "localhost" ? "127.0.0.1" : u.hostname;
+    return `${host}:${u.port || "6379"}`;
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { connectRedis, labClients, noteLabClient } from "./inspect.js";
+import {
+  CommandLog,
+  decodeMonitorEvent,
+  MARK_PREFIX,
+  refusalOf,
+  SCRIPT_COMMANDS,
+  type SeenCommand,
+} from "./monitor-line.js";
+import { maskRedisUrl } from "./url.js";
+
+const STOPPED = "the watch was stopped before it started";
+
+export interface WatchOptions {
+  /** Closes the watch when aborted. */
+  readonly signal?: AbortSignal;
+  /** How long connecting, MONITOR's answer and each mark() may take. */
+  readonly timeoutMs?: number;
+  /** How many commands are kept; the oldest are dropped first. */
+  readonly limit?: number;
+}
+
+/**
+ * What clients send a Redis, as its MONITOR shows it, without the lab's own commands (those
+ * of connections made by connectRedis, and of clients passed to ignore()).
+ */
+export interface RedisWatch {
+  /** Why nothing is recorded (MONITOR not allowed, Redis unreachable); undefined when recording. */
+  readonly refused: string | undefined;
+  /** Why recording stopped before close() (the connection to Redis ended); undefined if not. */
+  lost(): string | undefined;
+  /** Leaves the commands of this client ("127.0.0.1:54321", as Redis names it) out from now on. */
+  ignore(client: string): void;
+  /**
+   * Resolves once every command Redis ran before this call has been recorded: it sends a
+   * marker on a connection of the watch's own and waits for MONITOR to show it. Resolves at
+   * once when the watch records nothing (refused, lost, closed); rejects when the marker
+   * could not be sent or was not shown in time (Redis gone or paused).
+   */
+  mark(): Promise<void>;
+  /** The commands recorded and still kept, oldest first. */
+  commands(): readonly SeenCommand[];
+  /** A position after the commands recorded so far, for since(). */
+  cursor(): number;
+  /** The commands recorded after the position cursor() gave (those still kept). */
+  since(cursor: number): readonly SeenCommand[];
+  /** How many of the oldest commands were dropped to keep at most `limit`. */
+  dropped(): number;
+  /** Ends both connections; again does nothing. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Starts watching what clients send the Redis at `url` (MONITOR, on a connection of its own).
+ * Never throws: when MONITOR cannot run, the watch's `refused` says why. Commands Redis ran
+ * before this resolves may or may not be recorded. MONITOR slows a busy Redis down: watch a
+ * workshop's Redis, not a production one.
+ */
+export async function watchRedis(url: string, options: WatchOptions = {}): Promise<RedisWatch> {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const { signal } = options;
+  if (signal?.aborted) return refusedWatch(STOPPED);
+  const monitor = new Redis(url, {
+    lazyConnect: true,
+    monitor: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: Math.max(timeoutMs, 3000),
+    enableOfflineQueue: false,
+    // INFO, the ready check, may be denied to a user that MONITOR is allowed to.
+    enableReadyCheck: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  noteLabClient(monitor);
+  let lastError: string | undefined;
+  monitor.on("error", (error: Error) => {
+    lastError = error.message;
+  });
+  const why = await monitoring(monitor, signal);
+  if (why !== undefined) {
+    monitor.disconnect();
+    await ended(monitor);
+    return refusedWatch(signal?.aborted ? STOPPED : refusalOf(why, maskRedisUrl(url)));
+  }
+
+  const log = new CommandLog(options.limit ?? 20_000);
+  const ignored = new Set<string>();
+  const markers = new Map<string, () => void>();
+  const id = randomUUID().slice(0, 8);
+  let marks = 0;
+  let scriptCaller: string | undefined;
+  let lostWhy: string | undefined;
+  let closing: Promise<void> | undefined;
+  let marker: Promise<Redis> | undefined;
+  const settleMarks = () => {
+    for (const seen of markers.values()) seen();
+    markers.clear();
+  };
+
+  monitor.on("monitor", (time: unknown, args: unknown, source: unknown, database: unknown) => {
+    const seen = decodeMonitorEvent(time, args, source, database);
+    if (!seen) return;
+    if (seen.name === "ECHO" && seen.args[0]?.startsWith(MARK_PREFIX)) {
+      // Ours (caught up to here) or another watch's: never recorded either way.
+      markers.get(seen.args[0])?.();
+      return;
+    }
+    // A script's commands come right after the command that ran it, all from "lua".
+    if (seen.client !== "lua")
+      scriptCaller = SCRIPT_COMMANDS.has(seen.name) ? seen.client : undefined;
+    const command =
+      seen.client === "lua" && scriptCaller ? { ...seen, caller: scriptCaller } : seen;
+    const who = command.caller ?? command.client;
+    if (!ignored.has(who) && !labClients.has(who)) log.push(command);
+  });
+  monitor.once("end", () => {
+    if (!closing) lostWhy = `the MONITOR connection ended (${lastError ?? "closed by Redis"})`;
+    settleMarks();
+  });
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      signal?.removeEventListener("abort", onAbort);
+      settleMarks();
+      monitor.disconnect();
+      const own = await marker?.catch(() => undefined);
+      own?.disconnect();
+      await Promise.all([ended(monitor), own && ended(own)]);
+    })();
+    return closing;
+  };
+  const onAbort = () => void close();
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  const mark = async (): Promise<void> => {
+    if (closing || lostWhy !== undefined) return;
+    const token = `${MARK_PREFIX}${id}:${++marks}`;
+    const shown = new Promise<void>((resolve) => markers.set(token, resolve));
+    try {
+      marker ??= connectRedis(url, timeoutMs);
+      const own = await marker.catch((error: unknown) => {
+        marker = undefined; // the next mark tries again
+        throw error;
+      });
+      await own.echo(token);
+      await within(shown, timeoutMs, `MONITOR did not show the watch's marker in ${timeoutMs} ms`);
+    } catch (error) {
+      if (closing || lostWhy !== undefined) return; // stopped meanwhile: nothing more to wait for
+      throw error;
+    } finally {
+      markers.delete(token);
+    }
+  };
+
+  return {
+    refused: undefined,
+    lost: () => lostWhy,
+    ignore: (client) => void ignored.add(client),
+    mark,
+    commands: () => log.since(0),
+    cursor: () => log.total,
+    since: (cursor) => log.since(cursor),
+    dropped: () => log.dropped,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Resolves when MONITOR runs, or with why not (the first error, or the abort). */
+function monitoring(monitor: Redis, signal: AbortSignal | undefined): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const done = (why: string | undefined) => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(why);
+    };
+    const onAbort = () => done(STOPPED);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    monitor.once("monitoring", () => done(undefined));
+    // A refused MONITOR leaves the connection open, with an error event saying why.
+    monitor.once("error", (error: Error) => done(error.message));
+    monitor.once("end", () => done("the connection closed"));
+    monitor.connect().catch((error: Error) => done(error.message));
+  });
+}
+
+function refusedWatch(why: string): RedisWatch {
+  const nothing = async () => {};
+  return {
+    refused: why,
+    lost: () => undefined,
+    ignore: () => {},
+    mark: nothing,
+    commands: () => [],
+    cursor: () => 0,
+    since: () => [],
+    dropped: () => 0,
+    close: nothing,
+    [Symbol.asyncDispose]: nothing,
+  };
+}
+
+/** Resolves when the connection has ended, or after a second regardless. */
+function ended(client: Redis): Promise<void> {
+  if (client.status === "end") return Promise.resolve();
+  return within(
+    new Promise<void>((resolve) => client.once("end", () => resolve())),
+    1000,
+    "",
+  ).catch(() => {});
+}
+
+async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
