@@ -23,6 +23,8 @@ export class ScenarioClient {
     readonly value: string;
     readonly port: number | null;
     readonly touches: readonly KeyTouch[];
+    /** The Cookie header a browser would have sent to "/" right after the set. */
+    readonly cookie: string | undefined;
   };
 
   constructor(

@@ -37,6 +37,8 @@ export interface CookieTrouble {
 /** The visitor's cookie, replayed to one instance directly (not through the proxy). */
 export interface Replay {
   readonly port: number;
+  /** Whether the visitor held a session cookie to send at all. */
+  readonly sentCookie: boolean;
   /** Whether the page showed the visitor's value. */
   readonly shows: boolean;
   /** The cookie it answered with a new value for, if any (re-issued or cleared). */
@@ -53,6 +55,8 @@ export interface FreshSet {
   /** Keys written after the answer had arrived, and how long after. */
   readonly after: readonly KeyTouch[];
   readonly afterMs?: number;
+  /** The written key's PTTL right after (-1: no expiry). */
+  readonly pttlMs?: number;
 }
 
 /** Everything seen of a visitor whose value went missing on another instance. */
@@ -71,8 +75,10 @@ export interface SplitObservations {
   }[];
   /** The cookie replayed to every instance. */
   readonly replays: readonly Replay[];
-  /** How many commands each instance sent the lab's Redis during the whole check. */
-  readonly commands: readonly { readonly port: number; readonly count: number }[];
+  /** How many keys each instance wrote to the lab's Redis during the whole check. */
+  readonly writes: readonly { readonly port: number; readonly count: number }[];
+  /** Below this a session's lifetime is too short (a minute, or half what the exercise asks). */
+  readonly shortTtlMs: number;
   /** A new visitor's value set on each instance directly. */
   readonly fresh: readonly FreshSet[];
   /** Folders under the app's folder where files were written during the check. */
@@ -84,8 +90,8 @@ export interface StoreObservations {
   readonly redisLabel: string;
   readonly labDb: number;
   readonly setter: { readonly port: number | null; readonly touches: readonly KeyTouch[] };
-  /** How many commands the instances sent the lab's Redis during the whole check. */
-  readonly instanceCommands: number;
+  /** How many keys the instances wrote to the lab's Redis during the whole check. */
+  readonly instanceWrites: number;
   /** A connection of an instance to another Redis (it answered PING). */
   readonly otherRedis?: { readonly port: number; readonly address: string };
   /** The session cookie carries the value itself. */

@@ -1,5 +1,5 @@
 import type { CauseId, Confidence } from "../model/results.js";
-import { SHARED_STORE_HINT } from "./hints.js";
+import { SHARED_STORE_HINT, SHORT_TTL_HINT } from "./hints.js";
 import {
   carries,
   isRead,
@@ -56,7 +56,7 @@ export function sessionWrite(
 function usesRedis(o: SplitObservations, port: number): boolean {
   const fresh = o.fresh.find((f) => f.port === port);
   if (fresh && [...fresh.inAnswer, ...fresh.after].some(isWrite)) return true;
-  return (o.commands.find((c) => c.port === port)?.count ?? 0) > 0;
+  return (o.writes.find((c) => c.port === port)?.count ?? 0) > 0;
 }
 
 /**
@@ -126,6 +126,24 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
     },
   },
   {
+    causeId: "short-ttl",
+    when: (o) => {
+      const short = o.fresh.find(
+        (f) => f.pttlMs !== undefined && f.pttlMs >= 0 && f.pttlMs < o.shortTtlMs,
+      );
+      const write = short && [...short.inAnswer, ...short.after].find(isWrite);
+      if (!short || !write) return undefined;
+      return {
+        cause: `sessions expire after about ${Math.max(1, Math.round((short.pttlMs ?? 0) / 1000))} s: the value is gone before the next requests`,
+        hint: SHORT_TTL_HINT,
+        evidence: [
+          `${on(short.port)} wrote ${inDb(write)}, which expires in ${short.pttlMs} ms (PTTL)`,
+        ],
+        confidence: "confirmed",
+      };
+    },
+  },
+  {
     causeId: "per-instance-db",
     when: (o) => {
       const written = sessionWrite(o.setter, o.value);
@@ -181,6 +199,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
       const other = o.replays.find(
         (r) =>
           r.port !== o.setter.port &&
+          r.sentCookie &&
           !r.shows &&
           usesRedis(o, r.port) &&
           !r.touches.some((t) => isRead(t) && t.key === written.key),
@@ -199,12 +218,31 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
     },
   },
   {
+    causeId: "cookie-reissued",
+    when: (o) => {
+      const folders = o.files.filter((f) => f.port !== undefined);
+      if (folders.length === 0 || o.replays.some((r) => usesRedis(o, r.port))) return undefined;
+      const r = o.replays.find((x) => !x.shows && x.reissued);
+      if (!r) return undefined;
+      return {
+        cause: `each instance keeps its own sessions, and ${on(r.port)}, which did not know yours, answered with a new session cookie that replaced it: afterwards even the instance that stored the value shows nothing`,
+        hint: SHARED_STORE_HINT,
+        evidence: [
+          `the visitor's cookie, sent to ${on(r.port)} directly, got a new ${r.reissued} cookie back`,
+          ...folders.map(
+            (f) => `session files written under ${f.dir}/, which only :${f.port} reads`,
+          ),
+          `no instance wrote a session to ${o.redisLabel} during the check`,
+        ],
+        confidence: "confirmed",
+      };
+    },
+  },
+  {
     causeId: "own-store",
     when: (o) => {
-      const silent = o.replays.filter((r) => !r.shows && !usesRedis(o, r.port));
-      if (silent.length === 0 || o.replays.some((r) => usesRedis(o, r.port))) return undefined;
       const folders = o.files.filter((f) => f.port !== undefined);
-      if (folders.length === 0) return undefined;
+      if (folders.length === 0 || o.replays.some((r) => usesRedis(o, r.port))) return undefined;
       return {
         cause:
           "each instance reads its own session store: sessions are files in a folder per instance",
@@ -213,24 +251,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
           ...folders.map(
             (f) => `session files written under ${f.dir}/, which only :${f.port} reads`,
           ),
-          `no instance sent a single command to ${o.redisLabel} during the check`,
-        ],
-        confidence: "confirmed",
-      };
-    },
-  },
-  {
-    causeId: "cookie-reissued",
-    when: (o) => {
-      if (o.replays.some((r) => usesRedis(o, r.port))) return undefined;
-      const r = o.replays.find((x) => !x.shows && x.reissued);
-      if (!r) return undefined;
-      return {
-        cause: `each instance keeps its own sessions, and ${on(r.port)}, which did not know yours, answered with a new session cookie that replaced it: afterwards even the instance that stored the value shows nothing`,
-        hint: SHARED_STORE_HINT,
-        evidence: [
-          `the visitor's cookie, sent to ${on(r.port)} directly, got a new ${r.reissued} cookie back`,
-          `no instance sent a single command to ${o.redisLabel} during the check`,
+          `no instance wrote a session to ${o.redisLabel} during the check`,
         ],
         confidence: "confirmed",
       };
@@ -246,7 +267,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
           "each instance keeps its sessions in its own memory (the library's default memory store, or a Map): they are split across instances and lost on every restart",
         hint: SHARED_STORE_HINT,
         evidence: [
-          `no instance sent a single command to ${o.redisLabel} during the check, not even for a new visitor's session`,
+          `no instance wrote a session to ${o.redisLabel} during the check, not even for a new visitor set on each directly`,
           "and no session file was written",
         ],
         confidence: "confirmed",
@@ -278,14 +299,14 @@ export const STORE_RULES: readonly Rule<StoreObservations & { value: string }>[]
   {
     causeId: "other-redis",
     when: (o) =>
-      o.otherRedis && o.instanceCommands === 0
+      o.otherRedis && o.instanceWrites === 0
         ? {
             cause:
               "the sessions are in another Redis than the one in REDIS_URL: the app names its own Redis, and breaks wherever the Redis is elsewhere",
             hint: "Create the client with process.env.REDIS_URL, not a URL written in the code.",
             evidence: [
               `:${o.otherRedis.port} is connected to ${o.otherRedis.address}, a Redis (it answers PING)`,
-              `and no instance sent a single command to ${o.redisLabel}`,
+              `and no instance wrote a session to ${o.redisLabel}`,
             ],
             confidence: "confirmed",
           }
@@ -294,14 +315,14 @@ export const STORE_RULES: readonly Rule<StoreObservations & { value: string }>[]
   {
     causeId: "cookie-only-session",
     when: (o) =>
-      o.cookieCarriesValue && o.instanceCommands === 0
+      o.cookieCarriesValue && o.instanceWrites === 0
         ? {
             cause:
               "the session lives in the cookie itself (cookie-session, a JWT): nothing is stored on the server, so it cannot be revoked and its size is limited",
             hint: "Store the sessions in Redis, using the REDIS_URL the lab passes to every instance.",
             evidence: [
               "the session cookie carries the value that was set",
-              `and no instance sent a single command to ${o.redisLabel}`,
+              `and no instance wrote a session to ${o.redisLabel}`,
             ],
             confidence: "confirmed",
           }
@@ -311,7 +332,7 @@ export const STORE_RULES: readonly Rule<StoreObservations & { value: string }>[]
     causeId: "shared-folder",
     when: (o) => {
       const shared = o.files.filter((f) => f.port === undefined);
-      if (shared.length === 0 || o.instanceCommands > 0) return undefined;
+      if (shared.length === 0 || o.instanceWrites > 0) return undefined;
       return {
         cause:
           "the instances share one folder on this machine: that breaks as soon as they run on separate machines",

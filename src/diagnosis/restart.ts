@@ -18,7 +18,21 @@ export function explainRestart(
   elapsedMs: number,
   /** What the lab saw in Redis during the restart, when it watched. */
   watched?: { readonly deletes: readonly KeyTouch[]; readonly wroteSession: boolean },
+  /** The visitor's shortest-lived cookie before the restart, and how long it had. */
+  cookie?: { readonly line: string; readonly ms?: number | undefined },
 ): Partial<Verdict> {
+  // The key outlived the restart, the cookie did not: the cookie's lifetime is the short one.
+  if (after && cookie?.ms !== undefined && cookie.ms <= elapsedMs)
+    return {
+      causeId: "short-ttl",
+      cause: `the session cookie expires after about ${Math.max(1, Math.round(cookie.ms / 1000))} s: the visitor loses the session while it is still in Redis`,
+      hint: SHORT_TTL_HINT,
+      evidence: [
+        `Set-Cookie: ${cookie.line}`,
+        `${after.key} is still in Redis after the restart, which took ${elapsedMs} ms`,
+      ],
+      confidence: "confirmed",
+    };
   const found = explainRestartFrom(before, after, redisLabel, elapsedMs);
   if (!watched) return { ...found, confidence: "likely" };
   const deleted = before && watched.deletes.find((t) => t.key === before.key || t.key === "*");

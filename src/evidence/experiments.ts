@@ -3,6 +3,7 @@ import { directGet, type ScenarioClient } from "../client/client.js";
 import { type FreshSet, isWrite, type KeyTouch, type Replay } from "../diagnosis/observations.js";
 import type { Experiment } from "../model/results.js";
 import { pollUntil } from "../poll.js";
+import { keyState } from "../redis/key-state.js";
 import type { Observer } from "./observer.js";
 
 /** How long a write may come after its answer and still be seen (a store that saves late). */
@@ -18,6 +19,8 @@ export interface Bench {
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
   readonly token: () => string;
+  /** The Redis the instances were given, to read a key's TTL. */
+  readonly redisUrl: string | undefined;
 }
 
 /**
@@ -30,7 +33,8 @@ export async function replayCookie(
   client: ScenarioClient,
   value: string,
 ): Promise<{ replays: Replay[]; experiment: Experiment }> {
-  const cookie = client.jar.header(bench.proxyUrl);
+  // The cookie as it was right after the value was set: later answers may have replaced it.
+  const cookie = client.stored ? client.stored.cookie : client.jar.header(bench.proxyUrl);
   const held = new Map(
     (cookie ?? "").split(/;\s*/).map((pair) => [pair.split("=", 1)[0] ?? "", pair] as const),
   );
@@ -48,6 +52,7 @@ export async function replayCookie(
       ?.split("=", 1)[0];
     replays.push({
       port,
+      sentCookie: cookie !== undefined,
       shows: result.shows === value,
       ...(reissued ? { reissued } : {}),
       touches,
@@ -98,9 +103,7 @@ export async function freshSets(
   // Only an instance that wrote nothing while answering may be one that writes late.
   const waiting = answered.filter((a) => !a.inAnswer.some(isWrite));
   const lateOf = async (a: (typeof answered)[number]) =>
-    (await bench.observer.touchesSince(a.cursor)).filter(
-      (t) => isWrite(t) && (t.port === a.port || t.port === undefined),
-    );
+    (await bench.observer.touchesSince(a.cursor)).filter((t) => isWrite(t) && t.port === a.port);
   const late = new Map<number, { touches: KeyTouch[]; ms: number }>();
   if (waiting.length > 0) {
     await pollUntil(
@@ -115,15 +118,22 @@ export async function freshSets(
       { timeoutMs: LATE_WRITE_MS, everyMs: 50 },
     );
   }
-  const fresh = answered.map((a) => {
+  const fresh: FreshSet[] = [];
+  for (const a of answered) {
     const after = late.get(a.port);
-    return {
+    const written = [...a.inAnswer, ...(after?.touches ?? [])].find(isWrite);
+    const state =
+      written && bench.redisUrl
+        ? await keyState(bench.redisUrl, written.key, written.db).catch(() => undefined)
+        : undefined;
+    fresh.push({
       port: a.port,
       inAnswer: a.inAnswer,
       after: after?.touches ?? [],
       ...(after ? { afterMs: after.ms } : {}),
-    };
-  });
+      ...(state ? { pttlMs: state.pttlMs } : {}),
+    });
+  }
   return {
     fresh,
     experiment: {

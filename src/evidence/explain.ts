@@ -48,7 +48,7 @@ type Explanation = ObservedDiagnosis & { readonly experiments: readonly Experime
  * explanation.
  */
 export function diagnoseFailure(
-  target: Omit<EvidenceSources, "since" | "instances">,
+  target: Omit<EvidenceSources, "since" | "instances"> & { readonly expectedTtlMs?: number },
   visitors: Visitors,
   instances: readonly number[],
   bench: Bench | undefined,
@@ -74,7 +74,7 @@ export function diagnoseFailure(
     if (bench) {
       const replay = await replayCookie(bench, sample.client, sample.value);
       const fresh = await freshSets(bench);
-      const counts = await bench.observer.commandCounts();
+      const counts = await bench.observer.writeCounts();
       const setter = sample.client.stored ?? {
         port: sample.observations[0]?.port ?? null,
         touches: [],
@@ -89,7 +89,8 @@ export function diagnoseFailure(
         ...(facts.cookieTrouble ? { cookieTrouble: facts.cookieTrouble } : {}),
         cookieNames: facts.cookieNames,
         replays: replay.replays,
-        commands: [...counts].map(([port, count]) => ({ port, count })),
+        writes: [...counts].map(([port, count]) => ({ port, count })),
+        shortTtlMs: target.expectedTtlMs === undefined ? 60_000 : target.expectedTtlMs / 2,
         fresh: fresh.fresh,
         files: facts.files,
       };
@@ -103,14 +104,14 @@ export function diagnoseFailure(
   const explainStore = async (sample: SessionSample): Promise<Explanation> => {
     const facts = await legacyFacts(sample);
     if (bench) {
-      const counts = await bench.observer.commandCounts();
+      const counts = await bench.observer.writeCounts();
       const otherRedis = await findOtherRedis(bench, target.redisUrl);
       const observations: StoreObservations & { value: string } = {
         value: sample.value,
         redisLabel: target.redisLabel,
         labDb: bench.observer.labDb,
         setter: sample.client.stored ?? { port: null, touches: [] },
-        instanceCommands: [...counts.values()].reduce((a, b) => a + b, 0),
+        instanceWrites: [...counts.values()].reduce((a, b) => a + b, 0),
         ...(otherRedis ? { otherRedis } : {}),
         cookieCarriesValue: cookiesCarry(sample.client, sample.value),
         files: facts.files,
@@ -126,7 +127,7 @@ export function diagnoseFailure(
               saw: otherRedis
                 ? `:${otherRedis.port} is connected to ${otherRedis.address}, which answers PING`
                 : "no connection to another Redis",
-              data: { instanceCommands: observations.instanceCommands, otherRedis },
+              data: { instanceWrites: observations.instanceWrites, otherRedis },
             },
           ],
         };

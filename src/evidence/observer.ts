@@ -1,4 +1,4 @@
-import type { KeyTouch } from "../diagnosis/observations.js";
+import { isWrite, type KeyTouch } from "../diagnosis/observations.js";
 import { connectionsOf } from "../processes/connections.js";
 import { databaseOf } from "../redis/inspect.js";
 import { keysOf, type SeenCommand } from "../redis/monitor-line.js";
@@ -37,8 +37,8 @@ export interface Observer {
   cursor(): number;
   /** Waits until every command sent so far has been recorded. */
   settle(): Promise<void>;
-  /** Which ports sent any command at all to the lab's Redis, and how many. */
-  commandCounts(): Promise<Map<number, number>>;
+  /** How many keys each instance (port) wrote to the lab's Redis, any database. */
+  writeCounts(): Promise<Map<number, number>>;
   /** Learns now which instance holds which connection (before instances are replaced). */
   learn(): Promise<void>;
   /** What else each instance holds a TCP connection to ("127.0.0.1:6390"), the lab's Redis left out. */
@@ -60,6 +60,13 @@ export async function openObserver(
 class RedisObserver implements Observer {
   /** Client address -> instance port, from the OS, learnt as connections appear. */
   readonly #owners = new Map<string, number>();
+  /**
+   * Each command's instance, decided once, the first time it is looked at: a connection that
+   * closed (a restart) frees its port for someone else's, so later looks could be wrong.
+   */
+  readonly #decided = new Map<number, number | undefined>();
+  /** Whether the OS told which instance holds which connection (then nothing else is guessed). */
+  #osTells = false;
   /** Command position ranges during which one request to one instance was under way. */
   readonly #windows: { from: number; to: number; port: number }[] = [];
 
@@ -108,16 +115,10 @@ class RedisObserver implements Observer {
     return this.#touchesOf(this.watch.since(cursor), cursor);
   }
 
-  async commandCounts(): Promise<Map<number, number>> {
-    await this.settle();
+  async writeCounts(): Promise<Map<number, number>> {
     const counts = new Map<number, number>();
-    const all = this.watch.since(0);
-    await this.#learnIfUnknown(all);
-    const first = this.watch.cursor() - all.length;
-    all.forEach((command, i) => {
-      const port = this.#portOf(command, first + i);
-      if (port !== undefined) counts.set(port, (counts.get(port) ?? 0) + 1);
-    });
+    for (const t of await this.touches())
+      if (t.port !== undefined && isWrite(t)) counts.set(t.port, (counts.get(t.port) ?? 0) + 1);
     return counts;
   }
 
@@ -148,8 +149,11 @@ class RedisObserver implements Observer {
     const found = await Promise.all(
       live.map((i) => connectionsOf([i.pid as number]).catch(() => [])),
     );
+    // Only the connections open now: a closed one's port may already be someone else's.
+    this.#owners.clear();
     found.forEach((connections, n) => {
       const port = live[n]?.port as number;
+      if (connections.length > 0) this.#osTells = true;
       for (const c of connections) {
         const address = c.localAddress.includes(":") ? `[${c.localAddress}]` : c.localAddress;
         this.#owners.set(`${address}:${c.localPort}`, port);
@@ -162,7 +166,7 @@ class RedisObserver implements Observer {
   }
 
   async #touchesOf(commands: readonly SeenCommand[], first: number): Promise<KeyTouch[]> {
-    await this.#learnIfUnknown(commands);
+    await this.#learnIfUnknown(commands, first);
     const out: KeyTouch[] = [];
     commands.forEach((command, i) => {
       const port = this.#portOf(command, first + i);
@@ -182,14 +186,25 @@ class RedisObserver implements Observer {
     return out;
   }
 
-  async #learnIfUnknown(commands: readonly SeenCommand[]): Promise<void> {
-    if (commands.some((c) => !this.#owners.has(c.caller ?? c.client))) await this.learn();
+  async #learnIfUnknown(commands: readonly SeenCommand[], first: number): Promise<void> {
+    const undecided = commands.filter((_, i) => !this.#decided.has(first + i));
+    if (undecided.some((c) => !this.#owners.has(c.caller ?? c.client))) await this.learn();
   }
 
   /** The instance that sent the command: its connection's owner, else the request under way. */
   #portOf(command: SeenCommand, position: number): number | undefined {
+    if (this.#decided.has(position)) return this.#decided.get(position);
+    const port = this.#decide(command, position);
+    this.#decided.set(position, port);
+    return port;
+  }
+
+  #decide(command: SeenCommand, position: number): number | undefined {
     const owner = this.#owners.get(command.caller ?? command.client);
     if (owner !== undefined) return owner;
+    // Where the OS tells, a connection no instance holds is someone else's (another lab on a
+    // shared Redis): it is not guessed from the request under way.
+    if (this.#osTells) return undefined;
     return this.#windows.find((w) => position >= w.from && position < w.to)?.port;
   }
 }

@@ -16,8 +16,10 @@ const STOPPED = "the watch was stopped before it started";
 export interface WatchOptions {
   /** Closes the watch when aborted. */
   readonly signal?: AbortSignal;
-  /** How long connecting, MONITOR's answer and each mark() may take. */
+  /** How long connecting and MONITOR's answer may take (2 s). */
   readonly timeoutMs?: number;
+  /** How long mark() waits for MONITOR to catch up (5 s): long values take a while to arrive. */
+  readonly markTimeoutMs?: number;
   /** How many commands are kept; the oldest are dropped first. */
   readonly limit?: number;
 }
@@ -61,6 +63,7 @@ export interface RedisWatch {
  */
 export async function watchRedis(url: string, options: WatchOptions = {}): Promise<RedisWatch> {
   const timeoutMs = options.timeoutMs ?? 2000;
+  const markMs = options.markTimeoutMs ?? 5000;
   const { signal } = options;
   if (signal?.aborted) return refusedWatch(STOPPED);
   const monitor = new Redis(url, {
@@ -146,7 +149,7 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
         throw error;
       });
       await own.echo(token);
-      await within(shown, timeoutMs, `MONITOR did not show the watch's marker in ${timeoutMs} ms`);
+      await within(shown, markMs, `MONITOR did not show the watch's marker in ${markMs} ms`);
     } catch (error) {
       if (closing || lostWhy !== undefined) return; // stopped meanwhile: nothing more to wait for
       throw error;

@@ -121,7 +121,12 @@ export function scenarioContext(
         (o) => o.port,
         () => client.get(path, values),
       );
-      client.stored = { value, port: result.port, touches };
+      client.stored = {
+        value,
+        port: result.port,
+        touches,
+        cookie: client.jar.header(target.proxyUrl),
+      };
       return result;
     },
     observer,

@@ -11,9 +11,10 @@ export async function isolation(ctx: ScenarioContext): Promise<ScenarioOutcome> 
   const valueB = ctx.token();
   const setA = await a.get(`/session/set/${valueA}`, [valueA, valueB]);
   const firstB = await readAll(b, ctx.reads, [valueA, valueB]);
-  const setB = await b.get(`/session/set/${valueB}`, [valueA, valueB]);
+  const setB = await ctx.set(b, valueB, [valueA, valueB]);
   const laterB = await readAll(b, ctx.reads, [valueA, valueB]);
   const readsA = await readAll(a, ctx.reads, [valueA, valueB]);
+  ctx.keep({ client: b, value: valueB, observations: [setB, ...laterB] });
   const verdict = gradeIsolation({
     valueA,
     valueB,

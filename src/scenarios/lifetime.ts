@@ -1,6 +1,5 @@
 import type { ScenarioClient } from "../client/client.js";
 import { SHORT_TTL_HINT } from "../diagnosis/hints.js";
-import type { FoundSession } from "../redis/inspect.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 
 /** Below this a session lifetime is flagged, unless the exercise asks for one. */

@@ -31,9 +31,14 @@ export async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   }
   const keyBefore = await keyBeforeLookup;
   const restartBegan = Date.now();
-  // The instances about to stop: learn their connections while they still hold them.
-  await ctx.observer?.learn();
+  // The instances about to stop: tie what they sent to them while they still hold their
+  // connections (afterwards their ports may be someone else's).
+  await ctx.observer?.touches();
   const cursor = ctx.observer?.cursor();
+  const shortest = a.jar
+    .lifetimes()
+    .filter((l) => l.ms !== undefined)
+    .sort((x, y) => (x.ms ?? 0) - (y.ms ?? 0))[0];
   await ctx.restart();
   const after = await readAll(a, ctx.reads, [value]);
   let verdict = gradeRestart({ before: [set, ...before], after, value, instances: ctx.instances });
@@ -49,7 +54,7 @@ export async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
         : undefined;
     verdict = {
       ...verdict,
-      ...explainRestart(keyBefore, keyAfter, ctx.redisLabel, elapsed, watched),
+      ...explainRestart(keyBefore, keyAfter, ctx.redisLabel, elapsed, watched, shortest),
     };
   }
   return {

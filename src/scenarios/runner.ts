@@ -52,6 +52,7 @@ export async function runScenarios(
           dispatcher,
           timeoutMs: target.requestTimeoutMs,
           token: ctx.token,
+          redisUrl: target.redisUrl,
         }
       : undefined;
   const diagnose = diagnoseFailure(target, ctx, instances, bench, watching.info);

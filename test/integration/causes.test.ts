@@ -54,7 +54,7 @@ const NODE_CAUSES: Row[] = [
     2,
     "cookie-reissued",
     "shared",
-    /answered with a new connect\.sid cookie/,
+    /sent to :\d+ directly, got a new connect\.sid cookie back/,
   ],
   [
     "a store per instance",
@@ -70,7 +70,7 @@ const NODE_CAUSES: Row[] = [
     2,
     "per-instance-prefix",
     "shared",
-    /the session is in Redis as sess:\d+:/,
+    /:\d+ read sess:\d+:\S+ in database \d+ and found nothing; :\d+ wrote sess:\d+:/,
   ],
   [
     "a database per instance",
@@ -78,7 +78,7 @@ const NODE_CAUSES: Row[] = [
     2,
     "per-instance-db",
     "shared",
-    /in database [12] of/,
+    /read \S+ in database [12] and found nothing; :\d+ wrote \S+ in database [12]/,
   ],
   [
     "a secret per instance",
@@ -86,7 +86,7 @@ const NODE_CAUSES: Row[] = [
     2,
     "secret-mismatch",
     "shared",
-    /the session is in Redis as session-lab:/,
+    /:\d+ wrote session-lab:\S+ in database \d+[\s\S]*made it read nothing of that key/,
   ],
   [
     "a cookie name per instance",
@@ -110,7 +110,7 @@ const NODE_CAUSES: Row[] = [
     2,
     "memory-store",
     "shared",
-    /no key for this session .* and no session file written/,
+    /no instance wrote a session to .* during the check[\s\S]*no session file was written/,
   ],
   [
     "an in-memory store, one instance",

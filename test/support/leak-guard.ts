@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { afterAll } from "vitest";
+import { listPidsSync, readEnvironSync, readStatSync } from "../../src/processes/proc.js";
 
 /**
  * Fails a test file that leaves a process or a listening socket behind: the lab promises
@@ -45,36 +45,20 @@ function leftovers(): string[] {
 export function markedProcesses(): { pid: number; command: string }[] {
   const found = new Map<number, string>();
   const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      const [state, ppid] = stat.slice(close + 2).split(" ");
-      if (state === "Z") continue;
-      const command = stat.slice(stat.indexOf("(") + 1, close);
-      children.set(Number(ppid), [...(children.get(Number(ppid)) ?? []), Number(name)]);
-      const environ = readFileSync(`/proc/${name}/environ`, "utf8");
-      if (environ.split("\0").includes(MARK)) found.set(Number(name), command);
-    } catch {
-      // The process ended while we looked, or is not ours to read.
-    }
+  for (const pid of listPidsSync()) {
+    if (pid === process.pid) continue;
+    // Undefined when the process ended while we looked.
+    const stat = readStatSync(pid);
+    if (!stat || stat.state === "Z") continue;
+    children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), pid]);
+    if (readEnvironSync(pid)?.includes(MARK)) found.set(pid, stat.name);
   }
   const queue = [process.pid];
   while (queue.length > 0) {
     for (const pid of children.get(queue.shift() as number) ?? []) {
-      if (!found.has(pid)) found.set(pid, commandOf(pid));
+      if (!found.has(pid)) found.set(pid, readStatSync(pid)?.name ?? "?");
       queue.push(pid);
     }
   }
   return [...found].map(([pid, command]) => ({ pid, command }));
-}
-
-function commandOf(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-  } catch {
-    return "?";
-  }
 }
