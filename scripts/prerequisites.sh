@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What the test suite needs besides npm packages: redis-server (a private Redis per run, unless
 # REDIS_URL is set), haproxy (check --url is tested behind a real one), python3 with Flask,
-# Flask-Session and redis-py (the any-language tests and the original Flask exercise), and
-# Chromium (the board's browser tests). Installs what is missing with apt-get on Debian/Ubuntu, as root or with
-# sudo; elsewhere says what to install and stops.
+# Flask-Session and redis-py (the any-language tests, the original Flask exercise and the
+# framework fixtures, with aiohttp and aiohttp-session), lsof (connections are also looked up
+# the non-Linux way), and Chromium (the board's browser tests). Installs what is missing with
+# apt-get on Debian/Ubuntu, as root or with sudo; elsewhere says what to install and stops.
 set -euo pipefail
 
 missing=()
@@ -15,8 +16,15 @@ flask_ok() { "$1" -c "import flask, flask_session, redis" >/dev/null 2>&1; }
 if ! flask_ok python3 && ! flask_ok /usr/bin/python3; then
   missing+=(python3-flask python3-flask-session python3-redis)
 fi
+# The aiohttp framework fixture (aiohttp-session's RedisStorage on redis.asyncio), the same way.
+aiohttp_ok() { "$1" -c "import aiohttp, aiohttp_session, redis.asyncio" >/dev/null 2>&1; }
+if ! aiohttp_ok python3 && ! aiohttp_ok /usr/bin/python3; then
+  missing+=(python3-aiohttp python3-aiohttp-session python3-redis)
+fi
 # The JUnit reporter's output is validated with xmllint against the JUnit schema.
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+# Which process holds a connection is also found the macOS way (lsof), on Linux too.
+command -v lsof >/dev/null 2>&1 || missing+=(lsof)
 # The board and the live page are tested in a real browser: Debian's Chromium.
 if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 [ "${#missing[@]}" -eq 0 ] && exit 0
