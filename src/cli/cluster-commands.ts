@@ -79,7 +79,7 @@ export function registerClusterCommands(
       "--url <url>",
       "grade a load-balanced deployment the lab did not start, e.g. http://127.0.0.1:8080",
     )
-    .option("--json", "print one JSON document (schema session-lab/check@2) instead of the report")
+    .option("--json", "print one JSON document (schema session-lab/check@3) instead of the report")
     .option("--no-board", "do not publish this result to the room you joined")
     .option(
       "--reporter <name...>",

@@ -244,8 +244,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
       const folders = o.files.filter((f) => f.port !== undefined);
       if (folders.length === 0 || o.replays.some((r) => usesRedis(o, r.port))) return undefined;
       return {
-        cause:
-          "each instance reads its own session store: sessions are files in a folder per instance",
+        cause: "each instance reads its own session store",
         hint: SHARED_STORE_HINT,
         evidence: [
           ...folders.map(

@@ -100,10 +100,10 @@ class RedisObserver implements Observer {
     const to = this.watch.cursor();
     const served = typeof port === "function" ? port(result) : port;
     if (served !== null) this.#windows.push({ from, to, port: served });
-    return {
-      result,
-      touches: await this.#touchesOf(this.watch.since(from).slice(0, to - from), from),
-    };
+    // The oldest commands may have been dropped (a busy Redis): positions start at the kept ones.
+    const start = Math.max(from, this.watch.dropped());
+    const touches = await this.#touchesOf(this.watch.since(from).slice(0, to - start), start);
+    return { result, touches };
   }
 
   async touches(): Promise<KeyTouch[]> {
@@ -112,7 +112,7 @@ class RedisObserver implements Observer {
 
   async touchesSince(cursor: number): Promise<KeyTouch[]> {
     await this.settle();
-    return this.#touchesOf(this.watch.since(cursor), cursor);
+    return this.#touchesOf(this.watch.since(cursor), Math.max(cursor, this.watch.dropped()));
   }
 
   async writeCounts(): Promise<Map<number, number>> {

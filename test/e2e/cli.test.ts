@@ -118,7 +118,8 @@ describe("session-lab check (built CLI)", () => {
     const args = ["check", "--solution", "--redis-url", redisUrl()];
     const coloured = await runInTerminal(args, { cwd: dir.path }).exited;
     expect(coloured.code).toBe(0);
-    expect(coloured.output).toMatch(/\u001b\[\d+m✔ PASS/);
+    const esc = String.fromCharCode(27);
+    expect(coloured.output).toMatch(new RegExp(`${esc}\\[\\d+m✔ PASS`));
     const plain = await runInTerminal(args, { cwd: dir.path, env: { NO_COLOR: "1" } }).exited;
     expect(plain.code).toBe(0);
     expect(plain.output).toContain("✔ PASS");
@@ -135,7 +136,7 @@ describe("session-lab check (built CLI)", () => {
     ).exited;
     expect(code).toBe(0);
     const report = JSON.parse(output);
-    expect(report).toMatchObject({ schema: "session-lab/check@2", verdict: "pass", exitCode: 0 });
+    expect(report).toMatchObject({ schema: "session-lab/check@3", verdict: "pass", exitCode: 0 });
     expect(report.scenarios.map((s: { id: string }) => s.id)).toEqual([
       "boot",
       "shared",

@@ -82,7 +82,7 @@ describe("never success on nothing", () => {
     const { code, stdout, stderr } = await runApart(["check", "--json", ...args], dir.path);
     expect(code).toBe(2);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ schema: "session-lab/check@2", verdict: "error", exitCode: 2 });
+    expect(report).toMatchObject({ schema: "session-lab/check@3", verdict: "error", exitCode: 2 });
     expect(report.cause).toMatch(cause);
     expect(stderr).toMatch(cause);
   });

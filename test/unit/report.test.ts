@@ -95,7 +95,7 @@ describe("buildCheckReport", () => {
       { index: 1, port: 8081 },
       { index: 2, port: 8082 },
     ]);
-    expect(report.schema).toBe("session-lab/check@2");
+    expect(report.schema).toBe("session-lab/check@3");
     expect(report).not.toHaveProperty("cause");
   });
 });
