@@ -19,7 +19,7 @@ export class CookieJar {
   });
   readonly #rejected: RejectedCookie[] = [];
   /** The latest Set-Cookie line kept per name, and the URL it came with. */
-  readonly #lines = new Map<string, { line: string; url: string }>();
+  readonly #lines = new Map<string, { line: string; url: string; at: number }>();
   /** Names a response replaced with another value (of a cookie the client already held). */
   #replaced: string[] = [];
 
@@ -38,7 +38,7 @@ export class CookieJar {
       try {
         const previous = this.#lines.get(name)?.line;
         this.#jar.setCookieSync(line, url);
-        this.#lines.set(name, { line, url });
+        this.#lines.set(name, { line, url, at: Date.now() });
         if (
           previous !== undefined &&
           pairOf(previous) !== pairOf(line) &&
@@ -69,9 +69,12 @@ export class CookieJar {
    */
   unsentTo(path: string): { name: string; line: string }[] {
     const out: { name: string; line: string }[] = [];
-    for (const [name, { line, url }] of this.#lines) {
+    for (const [name, { line, url, at }] of this.#lines) {
       const value = (line.split(";", 1)[0] ?? "").slice(name.length + 1).trim();
       if (!value) continue;
+      // A cookie that was valid when it came and has expired since is short-lived, not unsent.
+      const life = lifetimeOf(line, at);
+      if (life !== undefined && life > 0 && at + life <= Date.now()) continue;
       const sent = this.#jar.getCookiesSync(new URL(path, url).href).some((c) => c.key === name);
       if (!sent) out.push({ name, line });
     }
@@ -80,17 +83,11 @@ export class CookieJar {
 
   /** Each kept Set-Cookie line with the lifetime it gives (undefined: a session cookie). */
   lifetimes(): { name: string; line: string; ms: number | undefined }[] {
-    return [...this.#lines].map(([name, { line }]) => {
-      const maxAge = /;\s*max-age\s*=\s*(-?\d+)/i.exec(line)?.[1];
-      const expires = /;\s*expires\s*=\s*([^;]+)/i.exec(line)?.[1];
-      const ms =
-        maxAge !== undefined
-          ? Number(maxAge) * 1000
-          : expires !== undefined
-            ? Date.parse(expires) - Date.now()
-            : undefined;
-      return { name, line, ms: Number.isNaN(ms) ? undefined : ms };
-    });
+    return [...this.#lines].map(([name, { line }]) => ({
+      name,
+      line,
+      ms: lifetimeOf(line, Date.now()),
+    }));
   }
 
   /** The values of every cookie kept (sent or not), to look sessions up by. */
@@ -102,6 +99,19 @@ export class CookieJar {
   get rejected(): readonly RejectedCookie[] {
     return this.#rejected;
   }
+}
+
+/** How long a Set-Cookie line's cookie lives from `now` (Max-Age wins over Expires); undefined for a session cookie. */
+function lifetimeOf(line: string, now: number): number | undefined {
+  const maxAge = /;\s*max-age\s*=\s*(-?\d+)/i.exec(line)?.[1];
+  const expires = /;\s*expires\s*=\s*([^;]+)/i.exec(line)?.[1];
+  const ms =
+    maxAge !== undefined
+      ? Number(maxAge) * 1000
+      : expires !== undefined
+        ? Date.parse(expires) - now
+        : undefined;
+  return ms === undefined || Number.isNaN(ms) ? undefined : ms;
 }
 
 /** `name=value` of a Set-Cookie line. */

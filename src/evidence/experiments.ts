@@ -100,8 +100,10 @@ export async function freshSets(
       at: Date.now(),
     });
   }
-  // Only an instance that wrote nothing while answering may be one that writes late.
-  const waiting = answered.filter((a) => !a.inAnswer.some(isWrite));
+  // Only an instance that talks to Redis at all, and wrote nothing while answering, may be
+  // one that writes late: an app without a Redis client is not waited for.
+  const talkers = await bench.observer.talkers();
+  const waiting = answered.filter((a) => !a.inAnswer.some(isWrite) && talkers.has(a.port));
   const lateOf = async (a: (typeof answered)[number]) =>
     (await bench.observer.touchesSince(a.cursor)).filter((t) => isWrite(t) && t.port === a.port);
   const late = new Map<number, { touches: KeyTouch[]; ms: number }>();

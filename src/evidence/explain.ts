@@ -182,7 +182,7 @@ async function findOtherRedis(
   for (const remote of remotes.slice(0, 6)) {
     const url = `redis://${remote.address}`;
     if (labUrl && new URL(labUrl).host === remote.address) continue;
-    if (await redisAnswers(url, 300)) return remote;
+    if (await redisAnswers(url, 1000)) return remote;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { isWrite, type KeyTouch } from "../diagnosis/observations.js";
-import { connectionsOf } from "../processes/connections.js";
+import { pollUntil } from "../poll.js";
+import { canTellConnections, connectionsOf } from "../processes/connections.js";
 import { databaseOf } from "../redis/inspect.js";
 import { keysOf, type SeenCommand } from "../redis/monitor-line.js";
 import { type RedisWatch, watchRedis } from "../redis/watch.js";
@@ -30,13 +31,15 @@ export interface Observer {
     port: number | null | ((result: T) => number | null),
     act: () => Promise<T>,
   ): Promise<{ result: T; touches: KeyTouch[] }>;
-  /** Every key touch since the observer began, with the instance that sent it where known. */
+  /** Every key touch an instance sent since the observer began (other clients left out). */
   touches(): Promise<KeyTouch[]>;
   /** The touches since a position `cursor()` gave. */
   touchesSince(cursor: number): Promise<KeyTouch[]>;
   cursor(): number;
   /** Waits until every command sent so far has been recorded. */
   settle(): Promise<void>;
+  /** The instances (ports) that sent the lab's Redis any command at all during the check. */
+  talkers(): Promise<Set<number>>;
   /** How many keys each instance (port) wrote to the lab's Redis, any database. */
   writeCounts(): Promise<Map<number, number>>;
   /** Learns now which instance holds which connection (before instances are replaced). */
@@ -65,8 +68,13 @@ class RedisObserver implements Observer {
    * closed (a restart) frees its port for someone else's, so later looks could be wrong.
    */
   readonly #decided = new Map<number, number | undefined>();
-  /** Whether the OS told which instance holds which connection (then nothing else is guessed). */
-  #osTells = false;
+  /** The instances found holding a connection to this Redis. */
+  readonly #toRedis = new Set<number>();
+  /**
+   * Whether the OS tells which instance holds which connection (/proc, lsof): then a command
+   * from a connection no instance holds is someone else's, never guessed from the request.
+   */
+  readonly #osTells = canTellConnections();
   /** Command position ranges during which one request to one instance was under way. */
   readonly #windows: { from: number; to: number; port: number }[] = [];
 
@@ -103,7 +111,8 @@ class RedisObserver implements Observer {
     // The oldest commands may have been dropped (a busy Redis): positions start at the kept ones.
     const start = Math.max(from, this.watch.dropped());
     const touches = await this.#touchesOf(this.watch.since(from).slice(0, to - start), start);
-    return { result, touches };
+    // Only what an instance of this lab sent: a shared Redis has other clients too.
+    return { result, touches: touches.filter((t) => t.port !== undefined) };
   }
 
   async touches(): Promise<KeyTouch[]> {
@@ -112,7 +121,11 @@ class RedisObserver implements Observer {
 
   async touchesSince(cursor: number): Promise<KeyTouch[]> {
     await this.settle();
-    return this.#touchesOf(this.watch.since(cursor), Math.max(cursor, this.watch.dropped()));
+    const touches = await this.#touchesOf(
+      this.watch.since(cursor),
+      Math.max(cursor, this.watch.dropped()),
+    );
+    return touches.filter((t) => t.port !== undefined);
   }
 
   async writeCounts(): Promise<Map<number, number>> {
@@ -120,6 +133,19 @@ class RedisObserver implements Observer {
     for (const t of await this.touches())
       if (t.port !== undefined && isWrite(t)) counts.set(t.port, (counts.get(t.port) ?? 0) + 1);
     return counts;
+  }
+
+  async talkers(): Promise<Set<number>> {
+    await this.settle();
+    const first = Math.max(0, this.watch.dropped());
+    const all = this.watch.since(0);
+    await this.#learnIfUnknown(all, first);
+    const ports = new Set<number>();
+    all.forEach((command, i) => {
+      const port = this.#portOf(command, first + i);
+      if (port !== undefined) ports.add(port);
+    });
+    return ports;
   }
 
   async remotes(): Promise<{ port: number; address: string }[]> {
@@ -149,12 +175,14 @@ class RedisObserver implements Observer {
     const found = await Promise.all(
       live.map((i) => connectionsOf([i.pid as number]).catch(() => [])),
     );
-    // Only the connections open now: a closed one's port may already be someone else's.
-    this.#owners.clear();
     found.forEach((connections, n) => {
       const port = live[n]?.port as number;
-      if (connections.length > 0) this.#osTells = true;
+      // An instance found with no connection at all is a look-up that failed, not news.
+      if (connections.length === 0) return;
+      // Its connections as they are now: a closed one's port may already be someone else's.
+      for (const [address, owner] of this.#owners) if (owner === port) this.#owners.delete(address);
       for (const c of connections) {
+        if (`${c.remoteAddress}:${c.remotePort}` === this.redisEndpoint) this.#toRedis.add(port);
         const address = c.localAddress.includes(":") ? `[${c.localAddress}]` : c.localAddress;
         this.#owners.set(`${address}:${c.localPort}`, port);
       }
@@ -187,8 +215,23 @@ class RedisObserver implements Observer {
   }
 
   async #learnIfUnknown(commands: readonly SeenCommand[], first: number): Promise<void> {
-    const undecided = commands.filter((_, i) => !this.#decided.has(first + i));
-    if (undecided.some((c) => !this.#owners.has(c.caller ?? c.client))) await this.learn();
+    const unknown = () =>
+      commands.some(
+        (c, i) => !this.#decided.has(first + i) && !this.#owners.has(c.caller ?? c.client),
+      );
+    if (!unknown()) return;
+    await this.learn();
+    // A look-up can miss a connection that was being set up: when an instance was found with
+    // no connection to this Redis, look again, briefly (a client of another lab stays unknown).
+    const live = this.instances().filter((i) => i.pid !== undefined);
+    if (!unknown() || live.every((i) => this.#toRedis.has(i.port))) return;
+    await pollUntil(
+      async () => {
+        await this.learn();
+        return !unknown();
+      },
+      { timeoutMs: 40, everyMs: 20 },
+    );
   }
 
   /** The instance that sent the command: its connection's owner, else the request under way. */

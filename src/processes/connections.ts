@@ -9,6 +9,11 @@ import { descendants, procAvailable, socketInodes, tcpTable } from "./proc.js";
 
 export type { TcpConnection } from "./lsof-parse.js";
 
+/** Whether this machine can tell who holds a connection: /proc on Linux, lsof on other Unixes. */
+export function canTellConnections(): boolean {
+  return procAvailable() || process.platform !== "win32";
+}
+
 /**
  * The established TCP connections held by these processes and all their descendants: which
  * app instance a Redis client connection belongs to (Redis reports a client by the

@@ -1,3 +1,4 @@
+import { pollUntil } from "../poll.js";
 import { listPids, readCmdline, readEnviron, readStat } from "./proc.js";
 import { processStartTime } from "./process-info.js";
 
@@ -67,18 +68,20 @@ export async function stopMarked(runId: string, graceMs = 2000): Promise<MarkedP
     await Promise.all(marked.map(async (p) => [p.pid, await processStartTime(p.pid)] as const)),
   );
   for (const p of marked) signal(p.pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
   let alive = marked;
-  while (alive.length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    alive = (
-      await Promise.all(
-        alive.map(async (p) =>
-          (await processStartTime(p.pid)) === started.get(p.pid) ? p : undefined,
-        ),
-      )
-    ).filter((p): p is MarkedProcess => p !== undefined);
-  }
+  await pollUntil(
+    async () => {
+      alive = (
+        await Promise.all(
+          alive.map(async (p) =>
+            (await processStartTime(p.pid)) === started.get(p.pid) ? p : undefined,
+          ),
+        )
+      ).filter((p): p is MarkedProcess => p !== undefined);
+      return alive.length === 0;
+    },
+    { timeoutMs: graceMs, everyMs: 25 },
+  );
   for (const p of alive) signal(p.pid, "SIGKILL");
   return marked;
 }

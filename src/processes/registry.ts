@@ -1,3 +1,5 @@
+import { pollUntil } from "../poll.js";
+
 /**
  * Every process group the lab has started and not yet seen end. If the lab itself goes down
  * without its cleanup running (an uncaught error, process.exit), the 'exit' hook still kills
@@ -55,11 +57,13 @@ export async function killAllAndWait(
 ): Promise<void> {
   const groups = [...liveGroups.keys()];
   killAllNow();
-  const deadline = Date.now() + ms;
-  for (const pgid of groups) {
-    while (Date.now() < deadline && (await alive(pgid)))
-      await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await pollUntil(
+    async () => {
+      for (const pgid of groups) if (await alive(pgid)) return false;
+      return true;
+    },
+    { timeoutMs: ms, everyMs: 10 },
+  );
 }
 
 /** Signals a whole process group; false when no process of it is left. */

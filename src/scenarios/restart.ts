@@ -40,6 +40,8 @@ export async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     .filter((l) => l.ms !== undefined)
     .sort((x, y) => (x.ms ?? 0) - (y.ms ?? 0))[0];
   await ctx.restart();
+  // The old connections are gone and their ports free for others: learn the new ones.
+  await ctx.observer?.learn();
   const after = await readAll(a, ctx.reads, [value]);
   let verdict = gradeRestart({ before: [set, ...before], after, value, instances: ctx.instances });
   if (verdict.status === "fail") {
