@@ -66,28 +66,21 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
   const markMs = options.markTimeoutMs ?? 5000;
   const { signal } = options;
   if (signal?.aborted) return refusedWatch(STOPPED);
-  const monitor = new Redis(url, {
-    lazyConnect: true,
-    monitor: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: Math.max(timeoutMs, 3000),
-    enableOfflineQueue: false,
-    // INFO, the ready check, may be denied to a user that MONITOR is allowed to.
-    enableReadyCheck: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  noteLabClient(monitor);
+  // ioredis drops MONITOR when a monitored line arrives in the same read as its OK ("Command
+  // queue state error"), which a busy Redis makes likely: that race is tried again, twice.
+  let started: Awaited<ReturnType<typeof startMonitor>>;
+  for (let attempt = 1; ; attempt++) {
+    started = await startMonitor(url, timeoutMs, signal);
+    if (!("why" in started) || !/Command queue state error/.test(started.why) || attempt === 3)
+      break;
+  }
+  if ("why" in started)
+    return refusedWatch(signal?.aborted ? STOPPED : refusalOf(started.why, maskRedisUrl(url)));
+  const { monitor } = started;
   let lastError: string | undefined;
   monitor.on("error", (error: Error) => {
     lastError = error.message;
   });
-  const why = await monitoring(monitor, signal);
-  if (why !== undefined) {
-    monitor.disconnect();
-    await ended(monitor);
-    return refusedWatch(signal?.aborted ? STOPPED : refusalOf(why, maskRedisUrl(url)));
-  }
 
   const log = new CommandLog(options.limit ?? 20_000);
   const ignored = new Set<string>();
@@ -170,6 +163,33 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** A connection in MONITOR mode, or why there is none (it is closed then). */
+async function startMonitor(
+  url: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ monitor: Redis } | { why: string }> {
+  const monitor = new Redis(url, {
+    lazyConnect: true,
+    monitor: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: Math.max(timeoutMs, 3000),
+    enableOfflineQueue: false,
+    // INFO, the ready check, may be denied to a user that MONITOR is allowed to.
+    enableReadyCheck: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  noteLabClient(monitor);
+  // Errors after this one are the caller's to hear; until MONITOR runs, they say why not.
+  monitor.on("error", () => {});
+  const why = await monitoring(monitor, signal);
+  if (why === undefined) return { monitor };
+  monitor.disconnect();
+  await ended(monitor);
+  return { why };
 }
 
 /** Resolves when MONITOR runs, or with why not (the first error, or the abort). */
