@@ -73,8 +73,11 @@ export class CookieJar {
       const value = (line.split(";", 1)[0] ?? "").slice(name.length + 1).trim();
       if (!value) continue;
       // A cookie that was valid when it came and has expired since is short-lived, not unsent.
+      // (Expires has whole seconds: a one-second cookie may read as up to 1 s in the past.)
       const life = lifetimeOf(line, at);
-      if (life !== undefined && life > 0 && at + life <= Date.now()) continue;
+      const maxAge = /;\s*max-age\s*=\s*(-?\d+)/i.exec(line)?.[1];
+      const diedOnArrival = maxAge !== undefined ? Number(maxAge) <= 0 : (life ?? 0) <= -1000;
+      if (life !== undefined && !diedOnArrival && at + life <= Date.now()) continue;
       const sent = this.#jar.getCookiesSync(new URL(path, url).href).some((c) => c.key === name);
       if (!sent) out.push({ name, line });
     }
