@@ -12,6 +12,9 @@ const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
   SIGTERM: 143,
 };
 
+/** A command cut short because the reader of its output went away: 128 + SIGPIPE, as git. */
+const READER_GONE_EXIT_CODE = 141;
+
 /**
  * How long the cleanup after a signal may take before the lab kills what it started and exits:
  * an instance gets 3 s to stop after SIGTERM, then SIGKILL.
@@ -73,6 +76,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   };
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
+  // `session-lab … | head`: once the reader is gone (EPIPE), the command stops as it would on
+  // a signal, cleaning up, and ends quietly: with its own exit code when it finished anyway
+  // (start stops as with q), else 141, the code git's SIGPIPE death shows in a shell.
+  let readerGone = false;
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") return onCrash(error);
+    if (readerGone) return;
+    readerGone = true;
+    controller.abort();
+  };
+  process.stdout.on("error", onOutputError);
+  process.stderr.on("error", onOutputError);
   try {
     const outcome = await runCli({
       argv,
@@ -85,6 +100,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     });
     process.exitCode = exitCodeFor({ outcome, signal: received });
   } catch (error) {
+    if (readerGone && !received) {
+      process.exitCode = READER_GONE_EXIT_CODE;
+      return;
+    }
     reportError(error);
     process.exitCode = exitCodeFor({ error, signal: received });
   } finally {

@@ -1,11 +1,12 @@
 import { join } from "node:path";
-import { UsageError } from "../errors.js";
+import { LabError, UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
 import { typed } from "../invocation.js";
 import { removeKeysWithPrefix } from "../redis/cleanup.js";
 import { findRedis } from "../redis/discover.js";
 import { chooseRedisUrl } from "../redis/url.js";
 import {
+  type Backup,
   backUpAndTell,
   exercisesInBackup,
   latestBackup,
@@ -15,6 +16,8 @@ import { type Exercise, findExercise, listExercises } from "../workspace/catalog
 import { exerciseFolder, restoreStarter } from "../workspace/folder.js";
 import { isDirectory } from "../workspace/fs.js";
 import { resolveExercise } from "../workspace/progress.js";
+import { assertRemovable } from "../workspace/removable.js";
+import { whileLocked } from "../workspace/reset-lock.js";
 import { loadState, saveState, sessionPrefix } from "../workspace/state.js";
 import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
 
@@ -78,21 +81,28 @@ async function resetToStarter(
     options.emit({ type: "reset:cancelled" });
     return { changed: false, restored: [] };
   }
-  await warnAboutLinks(options, exercises);
-  // The starter replaces everything, so large files are moved into the backup, not copied.
-  const backup = await backUpAndTell(options.dir, exercises, options.emit, { moveLarge: true });
-  const state = await loadState(options.dir);
-  for (const exercise of exercises) {
-    const folder = await restoreStarter(options.dir, exercise);
-    state.exercises[exercise.id] = {};
-    options.emit({
-      type: "exercise:restored",
-      exercise: exercise.id,
-      from: "the starter",
-      into: folder.linked ? folder.real : undefined,
+  // One reset of a workspace's files at a time; Redis is cleaned after, outside the lock.
+  const { backup, state } = await whileLocked(options.dir, async () => {
+    await warnAboutLinks(options, exercises);
+    await assertRemovable(options.dir, exercises);
+    // The starter replaces everything, so large files are moved into the backup, not copied.
+    const backup = await backUpAndTell(options.dir, exercises, options.emit, { moveLarge: true });
+    const state = await loadState(options.dir);
+    await afterBackup(backup, async () => {
+      for (const exercise of exercises) {
+        const folder = await restoreStarter(options.dir, exercise);
+        state.exercises[exercise.id] = {};
+        options.emit({
+          type: "exercise:restored",
+          exercise: exercise.id,
+          from: "the starter",
+          into: folder.linked ? folder.real : undefined,
+        });
+      }
+      await saveState(options.dir, state);
     });
-  }
-  await saveState(options.dir, state);
+    return { backup, state };
+  });
 
   // Only the session keys of the exercises reset, exactly as documented: never all of the
   // workspace's keys.
@@ -126,19 +136,47 @@ async function undo(options: ResetOptions): Promise<ResetResult> {
     return { changed: false, restored: [] };
   }
   const exercises = await Promise.all(ids.map((id) => findExercise(id)));
-  await warnAboutLinks(options, exercises);
-  // Undo is undoable too: what is there now goes into a backup of its own.
-  const backup = await backUpAndTell(options.dir, exercises, options.emit, { moveLarge: true });
-  for (const exercise of exercises) {
-    const into = await restoreFromBackup(options.dir, exercise, newest);
-    options.emit({
-      type: "exercise:restored",
-      exercise: exercise.id,
-      from: `the backup ${displayPath(newest)}`,
-      into: into === join(options.dir, exercise.id) ? undefined : into,
+  return whileLocked(options.dir, async () => {
+    if ((await latestBackup(options.dir)) !== newest) {
+      throw new LabError(
+        "Another reset made a newer backup while you were answering, so this undo changed nothing.",
+        `Run \`${typed("reset --undo")}\` again to see what it would put back.`,
+      );
+    }
+    await warnAboutLinks(options, exercises);
+    await assertRemovable(options.dir, exercises);
+    // Undo is undoable too: what is there now goes into a backup of its own.
+    const backup = await backUpAndTell(options.dir, exercises, options.emit, { moveLarge: true });
+    await afterBackup(backup, async () => {
+      for (const exercise of exercises) {
+        const into = await restoreFromBackup(options.dir, exercise, newest);
+        options.emit({
+          type: "exercise:restored",
+          exercise: exercise.id,
+          from: `the backup ${displayPath(newest)}`,
+          into: into === join(options.dir, exercise.id) ? undefined : into,
+        });
+      }
     });
+    return { changed: true, backup: backup?.dir, restored: ids };
+  });
+}
+
+/**
+ * Runs what replaces the attendee's files once they are backed up: should it fail half-way,
+ * the error says where the files are and how to put them back.
+ */
+async function afterBackup(backup: Backup | undefined, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!backup || error instanceof LabError) throw error;
+    throw new LabError(
+      `Reset stopped half-way (${(error as Error).message}).`,
+      `Your files are all in the backup ${backup.dir}: \`${typed("reset --undo")}\` puts them back.`,
+      { cause: error },
+    );
   }
-  return { changed: true, backup: backup?.dir, restored: ids };
 }
 
 /** An exercise folder that is a link is written through: say so before anything changes. */

@@ -128,7 +128,10 @@ export function forward(
           const timedOut =
             error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
           const failed = timedOut ? 504 : 502;
-          if (res.headersSent || held) res.destroy();
+          // Decided by what the client has had: nothing yet (a held small answer included)
+          // gets the error as an answer; a head already sent can only be cut off, as HAProxy
+          // cuts it, so the client sees a broken answer and never a short one taken as whole.
+          if (res.headersSent) res.destroy();
           else sendError(res, failed, upstreamFailure(upstream, error, timedOut));
           settle({ kind: "failed", status: failed });
         },

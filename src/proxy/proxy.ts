@@ -3,6 +3,9 @@ import type { AddressInfo } from "node:net";
 import { Pool } from "undici";
 import type { Emit, InstanceRef } from "../events.js";
 import { type ForwardOutcome, forward, sendError } from "./forward.js";
+import { guardConnections, HEADER_TIMEOUT_MS } from "./guards.js";
+import { otherLoopbackListener } from "./other-loopback.js";
+import { refuseRequest } from "./request-checks.js";
 import { createRoundRobin } from "./round-robin.js";
 
 export { SERVED_BY_HEADER } from "./forward.js";
@@ -22,6 +25,8 @@ export interface ProxyOptions {
   readonly upstreamHost?: string;
   /** How long an instance may take to send response headers before the client gets 504. */
   readonly upstreamTimeoutMs?: number;
+  /** How long a client may take to send a request's headers before it gets 408. */
+  readonly headerTimeoutMs?: number;
   readonly emit: Emit;
 }
 
@@ -80,9 +85,14 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
       forward(req, res, pools[i]!, upstreams[i]!, hasBody, servedBy[i]!, watching !== undefined);
     // `*` asks about the server as a whole: the proxy answers it, no instance is asked.
     const asterisk = req.url === "*";
-    let index = asterisk ? -1 : pickNext(isUp);
+    // Two Host headers, or a URL naming another host: answered here, as HAProxy does.
+    const refusal = refuseRequest(req.url, req.rawHeaders);
+    let index = asterisk || refusal ? -1 : pickNext(isUp);
     let outcome: ForwardOutcome = { kind: "failed", status: 503 };
-    if (asterisk) {
+    if (refusal) {
+      sendError(res, refusal.status, refusal.text);
+      outcome = { kind: "failed", status: refusal.status };
+    } else if (asterisk) {
       res.writeHead(method === "OPTIONS" ? 200 : 400, { allow: ALLOWED, "content-length": 0 });
       res.end();
       outcome = { kind: "answered", status: res.statusCode, setCookie: false };
@@ -132,30 +142,38 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
     });
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) sendError(res, 502, "The proxy could not forward this request.");
-      else res.destroy();
-    });
-  });
+  const headerTimeout = options.headerTimeoutMs ?? HEADER_TIMEOUT_MS;
+  const server = createServer(
+    {
+      headersTimeout: headerTimeout,
+      // Node looks for expired headers this often (30 s by default): late 408s otherwise.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, headerTimeout / 4)),
+    },
+    (req, res) => {
+      handle(req, res).catch(() => {
+        if (!res.headersSent) sendError(res, 502, "The proxy could not forward this request.");
+        else res.destroy();
+      });
+    },
+  );
   server.keepAliveTimeout = 10_000;
-  // A request Node cannot parse (smuggling, a bad length, garbage) gets a 400, oversize headers
-  // a 431, as HAProxy or nginx answer them; then the connection closes. Never a silent reset.
-  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || error.code === "ECONNRESET") {
-      socket.destroy();
-      return;
-    }
-    const [status, text] =
-      error.code === "HPE_HEADER_OVERFLOW"
-        ? ["431 Request Header Fields Too Large", "The request's headers are too large."]
-        : ["400 Bad Request", "The request is malformed."];
-    const body = `session-lab proxy: ${text}\n`;
-    socket.end(
-      `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+  guardConnections(server, {
+    headerTimeoutMs: headerTimeout,
+    allowed: ALLOWED,
+    onConnect: (req) =>
+      emit({
+        type: "request",
+        method: "CONNECT",
+        path: req.url ?? "",
+        instance: null,
+        status: 405,
+        ms: 0,
+        setCookie: false,
+      }),
   });
 
+  // Asked before listening, when the only listener on the port can be the other one.
+  const shadowed = options.port > 0 ? await otherLoopbackListener(host, options.port) : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen({ port: options.port, host, exclusive: true }, () => {
@@ -164,6 +182,7 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  if (shadowed) emit({ type: "warning", message: shadowed });
 
   return {
     url: `http://${urlHost(host)}:${port}/`,

@@ -1,20 +1,23 @@
 import { cp, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { LabError } from "../errors.js";
 import type { Emit } from "../events.js";
+import {
+  backupFolders,
+  partialBackupDir,
+  pruneBackups,
+  publish,
+  removeAbandoned,
+} from "./backup-folders.js";
 import type { Exercise } from "./catalogue.js";
 import { emptyExerciseFolder, exerciseFolder } from "./folder.js";
 import { isDirectory } from "./fs.js";
-import { labDir } from "./paths.js";
 import { displayPath } from "./workspace.js";
 
-/** Backups kept per workspace; older ones are pruned (and the prune is reported). */
-export const MAX_BACKUPS = 10;
+export { backupsDir, MAX_BACKUPS } from "./backup-folders.js";
+
 /** Files larger than this are not copied into a backup (see `large` in the result). */
 export const LARGE_FILE_BYTES = 20 * 1024 * 1024;
-
-export function backupsDir(workspace: string): string {
-  return join(labDir(workspace), "backups");
-}
 
 /** A large file a backup did not copy: moved into it (reset) or left where it is (apply). */
 export interface LargeFile {
@@ -38,6 +41,10 @@ export interface Backup {
  * data). Files over LARGE_FILE_BYTES are not copied: with `moveLarge` (the caller is about
  * to remove them) they are moved into the backup, else left in place. Returns undefined when
  * none of the exercises has files yet.
+ *
+ * Atomic: the copy is made in a hidden folder and renamed into place only once complete, so
+ * a backup that failed half-way never exists under a timestamp, never counts as the newest
+ * and never pushes a complete one out of the newest MAX_BACKUPS.
  */
 export async function backupExercises(
   workspace: string,
@@ -49,34 +56,59 @@ export async function backupExercises(
     if (await isDirectory(join(workspace, exercise.id))) present.push(exercise);
   }
   if (present.length === 0) return undefined;
-  const dir = await freshBackupDir(workspace);
+  await removeAbandoned(workspace);
+  const partial = await partialBackupDir(workspace);
   const large: LargeFile[] = [];
-  for (const exercise of present) {
-    const from = (await exerciseFolder(workspace, exercise)).real;
-    await cp(from, join(dir, exercise.id), {
-      recursive: true,
-      verbatimSymlinks: true,
-      preserveTimestamps: true,
-      filter: async (source, destination) => {
-        if (exercise.sessionDirs.some((s) => source === join(from, s))) return false;
-        const info = await lstat(source);
-        if (!info.isFile() || info.size <= LARGE_FILE_BYTES) return true;
-        const file = join(exercise.id, relative(from, source));
-        if (options.moveLarge) {
-          await mkdir(dirname(destination), { recursive: true });
-          await moveFile(source, destination);
-        }
-        large.push({ file, bytes: info.size, how: options.moveLarge ? "moved" : "left" });
-        return false;
-      },
-    });
+  const toMove: Move[] = [];
+  const moved: Move[] = [];
+  try {
+    for (const exercise of present) {
+      const from = (await exerciseFolder(workspace, exercise)).real;
+      await cp(from, join(partial, exercise.id), {
+        recursive: true,
+        verbatimSymlinks: true,
+        preserveTimestamps: true,
+        filter: async (source, destination) => {
+          if (exercise.sessionDirs.some((s) => source === join(from, s))) return false;
+          const info = await lstat(source);
+          if (!info.isFile() || info.size <= LARGE_FILE_BYTES) return true;
+          const file = join(exercise.id, relative(from, source));
+          if (options.moveLarge) toMove.push({ source, destination });
+          large.push({ file, bytes: info.size, how: options.moveLarge ? "moved" : "left" });
+          return false;
+        },
+      });
+    }
+    // Large files are moved in only once everything else is copied, and moved back on failure.
+    for (const move of toMove) {
+      await mkdir(dirname(move.destination), { recursive: true });
+      await moveFile(move.source, move.destination);
+      moved.push(move);
+    }
+    const dir = await publish(workspace, partial);
+    return {
+      dir,
+      exercises: present.map((e) => e.id),
+      large,
+      pruned: await pruneBackups(workspace, dir),
+    };
+  } catch (error) {
+    let restored = true;
+    for (const move of moved.reverse()) {
+      await moveFile(move.destination, move.source).catch(() => {
+        restored = false;
+      });
+    }
+    // A large file that could not be moved back is only there: the hidden folder stays.
+    if (restored) await rm(partial, { recursive: true, force: true }).catch(() => {});
+    throw new LabError(
+      `Could not back up ${present.map((e) => e.id).join(", ")} (${(error as Error).message}), so nothing was changed.`,
+      restored
+        ? "Make that file readable, or move it out of the exercise folder, then run this again."
+        : `Some large files are still in ${displayPath(partial)}: move them back, then run this again.`,
+      { cause: error },
+    );
   }
-  return {
-    dir,
-    exercises: present.map((e) => e.id),
-    large,
-    pruned: await pruneBackups(workspace, dir),
-  };
 }
 
 /** Backs up and says so: where, which large files were moved or left, how many old backups went. */
@@ -96,6 +128,11 @@ export async function backUpAndTell(
       pruned: backup.pruned,
     });
   return backup;
+}
+
+interface Move {
+  readonly source: string;
+  readonly destination: string;
 }
 
 /** The newest backup folder, or undefined when there is none. */
@@ -127,21 +164,6 @@ export async function restoreFromBackup(
   return folder.real;
 }
 
-async function backupFolders(workspace: string): Promise<string[]> {
-  const names = await readdir(backupsDir(workspace)).catch(() => [] as string[]);
-  return names
-    .filter((n) => /^\d{4}-\d\d-\d\dT/.test(n))
-    .sort()
-    .map((n) => join(backupsDir(workspace), n));
-}
-
-async function pruneBackups(workspace: string, keep: string): Promise<number> {
-  const folders = (await backupFolders(workspace)).filter((f) => f !== keep);
-  const old = folders.slice(0, Math.max(0, folders.length - (MAX_BACKUPS - 1)));
-  for (const folder of old) await rm(folder, { recursive: true, force: true });
-  return old.length;
-}
-
 async function moveFile(source: string, destination: string): Promise<void> {
   try {
     await rename(source, destination);
@@ -150,19 +172,5 @@ async function moveFile(source: string, destination: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
     await cp(source, destination, { preserveTimestamps: true });
     await rm(source);
-  }
-}
-
-async function freshBackupDir(workspace: string): Promise<string> {
-  await mkdir(backupsDir(workspace), { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  for (let n = 0; ; n++) {
-    const dir = join(backupsDir(workspace), n === 0 ? stamp : `${stamp}-${n}`);
-    try {
-      await mkdir(dir);
-      return dir;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
   }
 }
