@@ -140,7 +140,7 @@ export async function freshSets(
     fresh,
     experiment: {
       name: "fresh-set",
-      tried: `set a new visitor's value on each instance directly, and watched Redis ${LATE_WRITE_MS} ms past the answer`,
+      tried: `set a new visitor's value on each instance directly, watching Redis while it answered (and ${LATE_WRITE_MS} ms past the answer, for an instance that talks to Redis)`,
       saw: fresh
         .map((f) => {
           const wrote = f.inAnswer.filter(isWrite);
