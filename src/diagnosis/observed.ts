@@ -1,5 +1,5 @@
 import type { CauseId, Confidence } from "../model/results.js";
-import { SHARED_STORE_HINT, SHORT_TTL_HINT } from "./hints.js";
+import { ATTRIBUTE_HINTS, SHARED_STORE_HINT, SHORT_TTL_HINT } from "./hints.js";
 import {
   carries,
   isRead,
@@ -25,17 +25,6 @@ export interface Rule<O> {
   readonly causeId: CauseId;
   readonly when: (o: O) => Omit<ObservedDiagnosis, "causeId"> | undefined;
 }
-
-const ATTRIBUTE_HINTS: readonly [RegExp, string][] = [
-  [
-    /secure/i,
-    "Leave `secure` off while the site is served over plain http (turn it on behind https).",
-  ],
-  [/samesite/i, "Use SameSite=Lax (the default), or add Secure behind https."],
-  [/domain/i, "Leave the cookie's Domain out: the browser then sends it to the host that set it."],
-  [/path/i, "Use Path=/ (the default), so the cookie is sent with every page."],
-  [/expire|max-age/i, "Give the cookie an expiry in the future (maxAge), or none."],
-];
 
 const on = (port: number | null | undefined) =>
   port === null || port === undefined ? "another instance" : `:${port}`;

@@ -1,5 +1,5 @@
 import type { CauseId } from "../model/results.js";
-import { SHARED_STORE_HINT } from "./hints.js";
+import { ATTRIBUTE_HINTS, SHARED_STORE_HINT } from "./hints.js";
 
 /** What the lab found out about one session, beyond what the pages showed. Pure data. */
 export interface SessionFacts {
@@ -34,17 +34,6 @@ export interface Diagnosis {
   readonly hint: string;
   readonly evidence: readonly string[];
 }
-
-const ATTRIBUTE_HINTS: readonly [RegExp, string][] = [
-  [
-    /secure/i,
-    "Leave `secure` off while the site is served over plain http (turn it on behind https).",
-  ],
-  [/samesite/i, "Use SameSite=Lax (the default), or add Secure behind https."],
-  [/domain/i, "Leave the cookie's Domain out: the browser then sends it to the host that set it."],
-  [/path/i, "Use Path=/ (the default), so the cookie is sent with every page."],
-  [/expire|max-age/i, "Give the cookie an expiry in the future (maxAge), or none."],
-];
 
 /**
  * Why a value set through one instance is missing on another (or everywhere): the cookie,
