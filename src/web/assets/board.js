@@ -96,10 +96,18 @@ function setStatus(up) {
   status.className = `status ${up ? "up" : "down"}`;
 }
 
-const source = new EventSource("/events");
-source.addEventListener("view", (e) => render(JSON.parse(e.data)));
-source.addEventListener("status", (e) => setStatus(JSON.parse(e.data).up));
-source.addEventListener("error", () => setStatus(false));
+// EventSource retries a dropped stream by itself, but not one the board turned away (503:
+// too many pages open): that one is opened again a few seconds later.
+function listen() {
+  const source = new EventSource("/events");
+  source.addEventListener("view", (e) => render(JSON.parse(e.data)));
+  source.addEventListener("status", (e) => setStatus(JSON.parse(e.data).up));
+  source.addEventListener("error", () => {
+    setStatus(false);
+    if (source.readyState === EventSource.CLOSED) setTimeout(listen, 5000);
+  });
+}
+listen();
 setInterval(() => {
   for (const t of document.querySelectorAll("time.ago")) t.textContent = ago(t.dateTime);
 }, 5000);

@@ -145,5 +145,13 @@ for (const action of ["check", "restart"]) {
     fetch(`/actions/${action}`, { method: "POST", headers: { "x-session-lab-token": token } }),
   );
 }
-const source = new EventSource("/events");
-source.addEventListener("view", (e) => render(JSON.parse(e.data)));
+// EventSource retries a dropped stream by itself, but not one the lab turned away (503: too
+// many pages open): that one is opened again a few seconds later.
+function listen() {
+  const source = new EventSource("/events");
+  source.addEventListener("view", (e) => render(JSON.parse(e.data)));
+  source.addEventListener("error", () => {
+    if (source.readyState === EventSource.CLOSED) setTimeout(listen, 5000);
+  });
+}
+listen();
