@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { findFreePortRange } from "../dist/processes/ports.js";
 import { findRedis } from "../dist/redis/discover.js";
-import { publishToRoom } from "../dist/room/publish.js";
+import { newAttendeeId, publishToRoom } from "../dist/room/publish.js";
 import { formatRoomUrl } from "../dist/room/room-url.js";
 
 const ATTENDEES = Number(process.env.BENCH_ATTENDEES ?? 200);
@@ -49,19 +49,25 @@ try {
   const latencies = [];
   const began = performance.now();
   const attendee = async (i) => {
+    // Each attendee its own inbox, as `join` gives it.
+    const id = newAttendeeId();
     for (let n = 0; n < CHECKS; n++) {
       const t = performance.now();
-      await publishToRoom(url, {
-        type: "check",
-        name: `attendee-${i}`,
-        at: new Date().toISOString(),
-        version: "bench",
-        exercise: "01-shared-sessions",
-        verdict: n === CHECKS - 1 ? "pass" : "fail",
-        causeId: n === CHECKS - 1 ? undefined : "own-store",
-        scenarios: [{ id: "shared", status: n === CHECKS - 1 ? "pass" : "fail" }],
-        durationMs: 700,
-      });
+      await publishToRoom(
+        url,
+        {
+          type: "check",
+          name: `attendee-${i}`,
+          at: new Date().toISOString(),
+          version: "bench",
+          exercise: "01-shared-sessions",
+          verdict: n === CHECKS - 1 ? "pass" : "fail",
+          causeId: n === CHECKS - 1 ? undefined : "own-store",
+          scenarios: [{ id: "shared", status: n === CHECKS - 1 ? "pass" : "fail" }],
+          durationMs: 700,
+        },
+        id,
+      );
       latencies.push(performance.now() - t);
     }
   };

@@ -6,9 +6,11 @@ import { untilAborted } from "../lab/cleanup-stack.js";
 import {
   attendeeAclLine,
   connectRoom,
-  createAttendeeUser,
+  ensureAttendeeUser,
+  readAttendeePassword,
   roomConnection,
   roomKeys,
+  saveAttendeePassword,
 } from "../redis/room-store.js";
 import { maskRedisUrl } from "../redis/url.js";
 import { formatRoomUrl } from "../room/room-url.js";
@@ -44,11 +46,15 @@ export interface BoardResult {
  */
 export async function board(options: BoardOptions): Promise<BoardResult> {
   const { emit } = options;
+  let server: Awaited<ReturnType<typeof startBoardServer>> | undefined;
+  let access: Awaited<ReturnType<typeof attendeeAccess>> | undefined;
   const feed = await openBoardFeed({
     redisUrl: options.redisUrl,
     room: options.room,
     version: labVersion,
+    once: options.exportTo !== undefined,
     onEvent: (event) => emit({ type: "room:event", event }),
+    onWarning: (message) => emit({ type: "warning", message }),
     onChange: () => server?.changed(),
     onStatus: (up) => {
       emit({ type: "board:redis", up });
@@ -58,8 +64,6 @@ export async function board(options: BoardOptions): Promise<BoardResult> {
         void attendeeAccess(options, access.password).catch(() => {});
     },
   });
-  let server: Awaited<ReturnType<typeof startBoardServer>> | undefined;
-  let access: Awaited<ReturnType<typeof attendeeAccess>> | undefined;
   try {
     if (options.exportTo) {
       await writeFile(options.exportTo, resultsCsv(feed.state));
@@ -108,10 +112,11 @@ export async function board(options: BoardOptions): Promise<BoardResult> {
 }
 
 /**
- * How attendees publish: as an ACL user made for this room that may only append to its keys
- * (created with --create-user, or printed as an ACL SETUSER line to run), so they never hold
- * the instructor's password. Its password is kept in the room, so a restarted board prints
- * the same join line.
+ * How attendees publish: as an ACL user made for this room that may only add entries to
+ * inboxes (created with --create-user, or printed as an ACL SETUSER line to run), so they
+ * never hold the instructor's password. Its password is kept in the room's meta (which only
+ * the board can read or write), so a restarted board prints the same join line, and leaves a
+ * user that is already right as it is: attendees' credentials keep working.
  */
 async function attendeeAccess(options: BoardOptions, knownPassword?: string) {
   const keys = roomKeys(options.room);
@@ -121,14 +126,14 @@ async function attendeeAccess(options: BoardOptions, knownPassword?: string) {
     const user = `session-lab-${options.room}`;
     const password =
       knownPassword ??
-      (await client.hget(keys.meta, "attendeePassword")) ??
+      (await readAttendeePassword(client, keys)) ??
       randomBytes(12).toString("base64url");
-    await client.hset(keys.meta, "attendeePassword", password);
+    await saveAttendeePassword(client, keys, password);
     const line = attendeeAclLine(user, password, keys);
     const joinWith = (url: string) => `session-lab join "${url}" --name "<your name>"`;
     if (options.createUser) {
       try {
-        await createAttendeeUser(client, line);
+        await ensureAttendeeUser(client, line);
         return {
           access: "user-created" as const,
           password,
@@ -158,6 +163,7 @@ async function attendeeAccess(options: BoardOptions, knownPassword?: string) {
   }
 }
 
+/** A word for a POSIX shell: `>`, `~` and `*` (a password, key patterns) are quoted. */
 function quote(word: string): string {
-  return /^[\w:@.>~+*-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+  return /^[\w:@.+-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }

@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import type { Emit } from "../events.js";
 import { connectRoom, roomConnection, roomExists, roomKeys } from "../redis/room-store.js";
 import { forgetMembership, readMembership, saveMembership } from "../room/membership.js";
-import { publishToRoom } from "../room/publish.js";
+import { newAttendeeId, publishToRoom } from "../room/publish.js";
 import { parseAttendeeName, parseRoomUrl } from "../room/room-url.js";
 import { isDirectory } from "../workspace/fs.js";
 import { labVersion } from "../workspace/paths.js";
@@ -18,11 +18,18 @@ export interface JoinOptions {
 /**
  * Joins a room: checks the room exists and that this lab may write to it (one "joined"
  * event), then remembers it in the workspace, so every check publishes its result there.
+ * The workspace gets an attendee id of its own (its inbox in the room, which only it and the
+ * board know); joining the same room again under the same name keeps it.
  */
 export async function join(options: JoinOptions): Promise<{ room: string; name: string }> {
   const address = parseRoomUrl(options.url);
   const name = parseAttendeeName(options.name);
   await assertUsableWorkspace(options.dir, false);
+  const before = await readMembership(options.dir);
+  const id =
+    before?.id && before.room === address.room && before.name === name
+      ? before.id
+      : newAttendeeId();
   const client = roomConnection(address.redisUrl, { retry: false });
   try {
     await connectRoom(client, address.redisUrl);
@@ -35,12 +42,11 @@ export async function join(options: JoinOptions): Promise<{ room: string; name: 
   } finally {
     client.disconnect();
   }
-  await publishToRoom(options.url, {
-    type: "joined",
-    name,
-    at: new Date().toISOString(),
-    version: labVersion,
-  }).catch((error: Error) => {
+  await publishToRoom(
+    options.url,
+    { type: "joined", name, at: new Date().toISOString(), version: labVersion },
+    id,
+  ).catch((error: Error) => {
     throw new UsageError(
       `The room "${address.room}" refused this lab's first message (${error.message}).`,
       "Ask your instructor for the attendee line of the room (its user may append to the room).",
@@ -50,6 +56,7 @@ export async function join(options: JoinOptions): Promise<{ room: string; name: 
     url: options.url,
     room: address.room,
     name,
+    id,
     joinedAt: new Date().toISOString(),
   });
   options.emit({ type: "room:joined", room: address.room, name });

@@ -1,27 +1,67 @@
+import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
-import { RedisUnavailableError, UsageError } from "../errors.js";
+import { LabError, RedisUnavailableError, UsageError } from "../errors.js";
 import { maskRedisUrl } from "./url.js";
 
-/** The Redis keys of one room: all under one prefix, so one ACL pattern covers them. */
+/**
+ * The Redis keys of one room, all under one prefix. Attendees may write two kinds only (see
+ * attendeeAclLine): their own inbox, `in:<attendee id>`, a stream; and `joins`, a hash in which
+ * they ring (their id as a field) so that the board finds their inbox. Everything else is the
+ * board's alone: the room's state is written by the board, from entries it has checked.
+ */
 export interface RoomKeys {
   readonly prefix: string;
-  /** A stream of every event, newest last, capped. */
+  /** The board's stream of every event it accepted, newest last, capped. */
   readonly events: string;
-  /** A hash: attendee name -> their latest result (JSON). */
+  /** The board's hash: attendee id -> what the board knows of them (JSON). */
   readonly latest: string;
-  /** A hash: when the room was opened, by which lab version. */
+  /** The board's hash: when the room was opened, by which version, the attendee password. */
   readonly meta: string;
+  /** The board's hash: attendee id -> the last entry it read from their inbox. */
+  readonly cursors: string;
+  /** The board's list: passes over time (JSON points). */
+  readonly timeline: string;
+  /** The one board following the room (a lease, so two boards never read an inbox twice). */
+  readonly lease: string;
+  /** Attendees ring here (HSET joins <id> 1); the board takes their ids out. */
+  readonly joins: string;
 }
 
 export function roomKeys(room: string): RoomKeys {
   const prefix = `session-lab:room:${room}:`;
-  return { prefix, events: `${prefix}events`, latest: `${prefix}latest`, meta: `${prefix}meta` };
+  const key = (name: string) => `${prefix}${name}`;
+  return {
+    prefix,
+    events: key("events"),
+    latest: key("latest"),
+    meta: key("meta"),
+    cursors: key("cursors"),
+    timeline: key("timeline"),
+    lease: key("board"),
+    joins: key("joins"),
+  };
 }
+
+/** An attendee's inbox: a stream only they (and the board) know the name of. */
+export function inboxKey(keys: RoomKeys, attendee: string): string {
+  return `${keys.prefix}in:${attendee}`;
+}
+
+/** An attendee id: 16 random bytes, base64url (what `join` makes; the only ids the board reads). */
+export const ATTENDEE_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** A room's keys go a day after its last event. */
 export const ROOM_TTL_S = 24 * 60 * 60;
-/** The stream keeps about this many events (XADD MAXLEN ~). */
+/** The board's stream keeps about this many events (XADD MAXLEN ~). */
 export const ROOM_STREAM_CAP = 10_000;
+/** An attendee keeps about this many entries in their inbox (the board has read them). */
+export const INBOX_CAP = 100;
+/** Entries larger than this (all fields and values, in bytes) are skipped, never read. */
+export const ENTRY_MAX_BYTES = 8 * 1024;
+/** The board follows this many attendees at most; later ones are refused (and counted). */
+export const MAX_ATTENDEES = 1000;
+/** The passes-over-time chart keeps this many points. */
+export const TIMELINE_CAP = 2000;
 
 /** One stream entry: its id and its fields as name -> value. */
 export interface StreamEntry {
@@ -66,11 +106,116 @@ export async function connectRoom(client: Redis, url: string): Promise<void> {
   }
 }
 
+/** Whether a board opened the room (an attendee joining a typo'd room hears it). */
+export async function roomExists(client: Redis, keys: RoomKeys): Promise<boolean> {
+  return (await client.exists(keys.joins)) === 1;
+}
+
 /**
- * Opens a room (or resumes it): its meta hash says when and by which version. Refuses a
- * Redis without streams (before 5.0) in one sentence.
+ * An attendee's entry: appended to their own inbox (which they may trim: it hurts no one
+ * else), and their id rung in `joins` so the board finds the inbox. Two commands an ACL user
+ * allowed XADD and HSET on those keys may run, nothing else.
  */
-export async function openRoom(client: Redis, keys: RoomKeys, version: string): Promise<void> {
+export async function appendAttendeeEntry(
+  client: Redis,
+  keys: RoomKeys,
+  attendee: string,
+  fields: Record<string, string>,
+): Promise<void> {
+  const results = await client
+    .multi()
+    .xadd(
+      inboxKey(keys, attendee),
+      "MAXLEN",
+      "~",
+      String(INBOX_CAP),
+      "*",
+      ...Object.entries(fields).flat(),
+    )
+    .hset(keys.joins, attendee, "1")
+    .exec();
+  const failed = results?.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+}
+
+/**
+ * The user attendees publish as: XADD and HSET on inboxes and `joins` only (and EXISTS, to
+ * tell a typo'd room), never a read, a delete or an expiry. Returns the ACL SETUSER line,
+ * which is printed instead when the instructor's user may not run ACL commands.
+ */
+export function attendeeAclLine(user: string, password: string, keys: RoomKeys): string[] {
+  return [
+    "ACL",
+    "SETUSER",
+    user,
+    "reset",
+    "on",
+    `>${password}`,
+    ...ATTENDEE_RULES,
+    `~${keys.prefix}in:*`,
+    `~${keys.joins}`,
+  ];
+}
+
+const ATTENDEE_COMMANDS = [
+  "xadd",
+  "hset",
+  "exists",
+  "multi",
+  "exec",
+  "ping",
+  "hello",
+  "auth",
+  "select",
+];
+const ATTENDEE_RULES = ["resetchannels", "-@all", ...ATTENDEE_COMMANDS.map((c) => `+${c}`)];
+
+/**
+ * Makes the attendee user as the line says, unless it is already there with this password and
+ * these rules: a restarted board never rotates or rewrites what attendees already hold.
+ * Returns whether it had to write it.
+ */
+export async function ensureAttendeeUser(client: Redis, line: readonly string[]): Promise<boolean> {
+  const [command, , user, , , password, ...rules] = line;
+  const existing = (await client.call("ACL", "GETUSER", user ?? "")) as unknown[] | null;
+  if (existing && sameUser(existing, (password ?? "").slice(1), rules)) return false;
+  await client.call(command ?? "ACL", ...line.slice(1));
+  return true;
+}
+
+function sameUser(reply: unknown[], password: string, rules: readonly string[]): boolean {
+  const field = (name: string) => reply[reply.indexOf(name) + 1];
+  const words = (value: unknown) =>
+    (Array.isArray(value) ? value.join(" ") : String(value ?? ""))
+      .split(" ")
+      .filter(Boolean)
+      .sort()
+      .join(" ");
+  const hash = createHash("sha256").update(password).digest("hex");
+  const passwords = field("passwords");
+  const keys = rules.filter((r) => r.startsWith("~"));
+  const commands = rules.filter((r) => /^[+-]/.test(r));
+  return (
+    Array.isArray(passwords) &&
+    passwords.length === 1 &&
+    passwords[0] === hash &&
+    Array.isArray(field("flags")) &&
+    (field("flags") as unknown[]).includes("on") &&
+    words(field("keys")) === words(keys) &&
+    words(field("commands")) === words(commands) &&
+    words(field("channels")) === ""
+  );
+}
+
+/** Another board follows this room right now. */
+export class RoomBusyError extends LabError {}
+
+/**
+ * Opens a room (or resumes it): the meta hash says when and by which version, `joins` is made
+ * a hash attendees can ring in. Refuses a Redis without streams (before 5.0) in one sentence.
+ * Returns whether the room was there already (false after a Redis lost its data).
+ */
+export async function openRoom(client: Redis, keys: RoomKeys, version: string): Promise<boolean> {
   try {
     await client.call("XLEN", keys.events);
   } catch (error) {
@@ -82,112 +227,40 @@ export async function openRoom(client: Redis, keys: RoomKeys, version: string): 
     }
     throw error;
   }
-  await client.hsetnx(keys.meta, "openedAt", new Date().toISOString());
-  await client.hset(keys.meta, "version", version);
-  await client.expire(keys.meta, ROOM_TTL_S);
-}
-
-/** Whether a room was opened by a board (an attendee joining a typo'd room hears it). */
-export async function roomExists(client: Redis, keys: RoomKeys): Promise<boolean> {
-  return (await client.exists(keys.meta)) === 1;
-}
-
-/** Appends an event, updates the attendee's latest result, and pushes the room's expiry on. */
-export async function appendRoomEvent(
-  client: Redis,
-  keys: RoomKeys,
-  name: string,
-  event: Record<string, string>,
-): Promise<string> {
-  const fields = Object.entries(event).flat();
-  const results = await client
+  const existed = (await client.exists(keys.meta)) === 1;
+  // An attendee may have made `joins` a stream while the room had expired: it is the board's to shape.
+  const type = await client.type(keys.joins);
+  if (type !== "none" && type !== "hash") await client.del(keys.joins);
+  await client
     .multi()
-    .xadd(keys.events, "MAXLEN", "~", String(ROOM_STREAM_CAP), "*", ...fields)
-    .hset(keys.latest, name, JSON.stringify(event))
-    .expire(keys.events, ROOM_TTL_S)
-    .expire(keys.latest, ROOM_TTL_S)
-    .expire(keys.meta, ROOM_TTL_S)
+    .hsetnx(keys.meta, "openedAt", new Date().toISOString())
+    .hset(keys.meta, "version", version)
+    .hset(keys.joins, ".", "the board")
     .exec();
-  const failed = results?.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
-  return String(results?.[0]?.[1] ?? "");
+  await refreshRoom(client, keys);
+  return existed;
 }
 
-/** Every event the stream still holds, oldest first (a board rebuilding its state). */
-export async function readRoomHistory(client: Redis, keys: RoomKeys): Promise<StreamEntry[]> {
-  const out: StreamEntry[] = [];
-  let start = "-";
-  for (;;) {
-    const batch = (await client.xrange(keys.events, start, "+", "COUNT", 1000)) as [
-      string,
-      string[],
-    ][];
-    for (const [id, flat] of batch) if (id !== start) out.push({ id, fields: toFields(flat) });
-    if (batch.length < 1000) return out;
-    start = batch.at(-1)?.[0] ?? "+";
-  }
+/** Pushes the expiry of the board's keys a day on. */
+export async function refreshRoom(client: Redis, keys: RoomKeys): Promise<void> {
+  const pipeline = client.pipeline();
+  for (const key of [keys.meta, keys.joins, keys.cursors, keys.latest, keys.timeline, keys.events])
+    pipeline.expire(key, ROOM_TTL_S);
+  await pipeline.exec();
 }
 
-/** The latest result of every attendee (the hash), as raw JSON strings. */
-export async function readLatest(client: Redis, keys: RoomKeys): Promise<Record<string, string>> {
-  return client.hgetall(keys.latest);
-}
-
-/** Waits up to `blockMs` for events after `lastId` (XREAD BLOCK). */
-export async function readNewEvents(
+/** The attendee password kept in the room's meta, if any. */
+export async function readAttendeePassword(
   client: Redis,
   keys: RoomKeys,
-  lastId: string,
-  blockMs: number,
-): Promise<StreamEntry[]> {
-  const answer = (await client.xread(
-    "COUNT",
-    500,
-    "BLOCK",
-    blockMs,
-    "STREAMS",
-    keys.events,
-    lastId,
-  )) as [string, [string, string[]][]][] | null;
-  return (answer?.[0]?.[1] ?? []).map(([id, flat]) => ({ id, fields: toFields(flat) }));
+): Promise<string | undefined> {
+  return (await client.hget(keys.meta, "attendeePassword")) ?? undefined;
 }
 
-/**
- * Creates (or updates) the ACL user attendees publish as: it may only append to this room's
- * keys (XADD, HSET, EXPIRE, EXISTS on them) and PING. Returns the ACL SETUSER line, which is
- * printed instead when the instructor's user may not run ACL commands.
- */
-export function attendeeAclLine(user: string, password: string, keys: RoomKeys): string[] {
-  return [
-    "ACL",
-    "SETUSER",
-    user,
-    "reset",
-    "on",
-    `>${password}`,
-    `~${keys.prefix}*`,
-    "resetchannels",
-    "-@all",
-    "+xadd",
-    "+hset",
-    "+expire",
-    "+exists",
-    "+multi",
-    "+exec",
-    "+ping",
-    "+hello",
-    "+auth",
-    "+select",
-  ];
-}
-
-export async function createAttendeeUser(client: Redis, line: readonly string[]): Promise<void> {
-  const [command, ...args] = line;
-  await client.call(command ?? "ACL", ...args);
-}
-
-function toFields(flat: readonly string[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
-  return fields;
+export async function saveAttendeePassword(
+  client: Redis,
+  keys: RoomKeys,
+  password: string,
+): Promise<void> {
+  await client.hset(keys.meta, "attendeePassword", password);
 }

@@ -17,7 +17,13 @@ type RoomLabEvent = Extract<
   }
 >;
 
-const MARKS = { pass: "✔", fail: "✘", error: "⚠" } as const;
+const MARKS: Record<string, string> = { pass: "✔", fail: "✘", error: "⚠" };
+
+/** Terminal sequences out (stripControl), and the C1 controls too (0x9b is an 8-bit CSI). */
+function clean(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  return stripControl(String(text)).replace(/[\x00-\x1f\x7f-\x9f]/g, " ");
+}
 
 /** The lines of the room's events: the board's banner, its feed, and an attendee's joins. */
 export function roomLines(event: RoomLabEvent, c: ChalkInstance): string[] {
@@ -35,7 +41,9 @@ export function roomLines(event: RoomLabEvent, c: ChalkInstance): string[] {
       ];
       if (event.access === "user-created")
         lines.push(
-          c.gray("     (as a Redis user made for this room: it may only append to the room)"),
+          c.gray(
+            "     (as a Redis user made for this room: it may only add each attendee's own results)",
+          ),
         );
       if (event.access === "run-acl-line" && event.aclLine) {
         lines.push("", "  Run this once as a Redis admin, so that the attendee user exists:");
@@ -66,15 +74,17 @@ export function roomLines(event: RoomLabEvent, c: ChalkInstance): string[] {
         `${c.green("✔")} Wrote ${event.attendees} attendee${event.attendees === 1 ? "" : "s"} to ${event.file}`,
       ];
     case "room:event": {
+      // Every field came from an attendee: none reaches the terminal with control characters.
       const e = event.event;
-      const name = stripControl(e.name);
+      const name = clean(e.name);
       if (e.type === "joined") return [c.gray(`  ${name} joined`)];
-      const cause = e.verdict === "pass" ? "" : ` · ${stripControl(e.causeId ?? e.cause ?? "")}`;
-      return [`  ${MARKS[e.verdict]} ${name} · ${e.exercise} · ${e.verdict}${cause}`];
+      const mark = MARKS[e.verdict] ?? "?";
+      const cause = e.verdict === "pass" ? "" : ` · ${clean(e.causeId ?? e.cause ?? "")}`;
+      return [`  ${mark} ${name} · ${clean(e.exercise)} · ${clean(e.verdict)}${cause}`];
     }
     case "room:joined":
       return [
-        `${c.green("✔")} Joined the room ${c.bold(event.room)} as ${c.bold(stripControl(event.name))}: every check now shows on the instructor's board.`,
+        `${c.green("✔")} Joined the room ${c.bold(event.room)} as ${c.bold(clean(event.name))}: every check now shows on the instructor's board.`,
         c.gray(
           `  Only your name, the exercise, the verdict and its cause are sent, never your code. \`${typed("leave")}\` stops it.`,
         ),

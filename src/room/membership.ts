@@ -9,6 +9,11 @@ export interface Membership {
   readonly url: string;
   readonly room: string;
   readonly name: string;
+  /**
+   * Who this workspace is in the room: the name of its inbox there, known only to it and to
+   * the board. Missing in a file written before inboxes (one is then made on the next check).
+   */
+  readonly id?: string;
   readonly joinedAt: string;
 }
 

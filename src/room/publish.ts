@@ -1,20 +1,43 @@
+import { randomBytes } from "node:crypto";
 import type { Emit } from "../events.js";
 import type { CheckReport } from "../model/check-report.js";
 import { encodeRoomEvent, type RoomEvent } from "../model/room-event.js";
-import { appendRoomEvent, connectRoom, roomConnection, roomKeys } from "../redis/room-store.js";
-import { readMembership } from "./membership.js";
+import {
+  ATTENDEE_ID,
+  appendAttendeeEntry,
+  connectRoom,
+  roomConnection,
+  roomKeys,
+} from "../redis/room-store.js";
+import { type Membership, readMembership, saveMembership } from "./membership.js";
 import { parseRoomUrl } from "./room-url.js";
 
 /** A check is never held up by the room for longer than this. */
 export const PUBLISH_TIMEOUT_MS = 1500;
 
-/** Sends one event to a room; throws when the room cannot be reached in time. */
-export async function publishToRoom(url: string, event: RoomEvent): Promise<void> {
+/**
+ * A new attendee id: 128 random bits, the name of the attendee's inbox in the room. Nobody
+ * else can guess it, so nobody else can write under it.
+ */
+export function newAttendeeId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+/**
+ * Sends one event to a room, into the inbox of `attendee` (a new one when not given: a
+ * one-off attendee); throws when the room cannot be reached in time.
+ */
+export async function publishToRoom(
+  url: string,
+  event: RoomEvent,
+  attendee: string = newAttendeeId(),
+): Promise<void> {
+  if (!ATTENDEE_ID.test(attendee)) throw new Error(`"${attendee}" is not an attendee id`);
   const { redisUrl, room } = parseRoomUrl(url);
   const client = roomConnection(redisUrl, { retry: false, timeoutMs: PUBLISH_TIMEOUT_MS });
   try {
     await connectRoom(client, redisUrl);
-    await appendRoomEvent(client, roomKeys(room), event.name, encodeRoomEvent(event));
+    await appendAttendeeEntry(client, roomKeys(room), attendee, encodeRoomEvent(event));
   } finally {
     client.disconnect();
   }
@@ -31,7 +54,7 @@ export async function publishCheck(
   version: string,
   emit: Emit,
 ): Promise<boolean> {
-  const membership = await readMembership(workspace);
+  const membership = await withId(workspace, await readMembership(workspace));
   if (!membership) return false;
   const event: RoomEvent = {
     type: "check",
@@ -46,7 +69,7 @@ export async function publishCheck(
     durationMs: report.durationMs,
   };
   try {
-    await withTimeout(publishToRoom(membership.url, event), PUBLISH_TIMEOUT_MS);
+    await withTimeout(publishToRoom(membership.url, event, membership.id), PUBLISH_TIMEOUT_MS);
     emit({ type: "room:published", room: membership.room, name: membership.name });
     return true;
   } catch {
@@ -56,6 +79,18 @@ export async function publishCheck(
     });
     return false;
   }
+}
+
+/** A membership from before inboxes gets its id now (the board shows it as a new attendee). */
+async function withId(
+  workspace: string,
+  membership: Membership | undefined,
+): Promise<(Membership & { id: string }) | undefined> {
+  if (!membership) return undefined;
+  if (membership.id && ATTENDEE_ID.test(membership.id)) return { ...membership, id: membership.id };
+  const upgraded = { ...membership, id: newAttendeeId() };
+  await saveMembership(workspace, upgraded).catch(() => {});
+  return upgraded;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

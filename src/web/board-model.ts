@@ -2,6 +2,7 @@ import type { RoomEvent, RoomVerdict } from "../model/room-event.js";
 
 /** What the board knows of one attendee, from the events it has seen. */
 export interface AttendeeState {
+  /** The name shown: the first one the attendee gave, made unique in the room. */
   readonly name: string;
   readonly checks: number;
   readonly firstCheckAt?: string;
@@ -15,55 +16,147 @@ export interface AttendeeState {
   readonly streak: number;
 }
 
-/** The room as the board sees it: a pure function of the events, in order. */
+/** The room as the board sees it: a function of the events, in order. */
 export interface BoardState {
+  /** By attendee id (never shown): each attendee's inbox is theirs alone. */
   readonly attendees: ReadonlyMap<string, AttendeeState>;
-  /** Entries of the stream that were not events of ours, or were malformed. */
+  /** Entries of the room that were not events of ours, or were malformed. */
   readonly skipped: number;
-  /** How many attendees pass, each time that changed. */
+  /** Entries larger than the room takes, skipped unread. */
+  readonly oversized: number;
+  /** Attendees who rang while the room was full. */
+  readonly refused: number;
+  /** How many attendees pass now. */
+  readonly passing: number;
+  /** How many attendees pass, each time that changed (the latest TIMELINE_POINTS). */
   readonly timeline: readonly { readonly at: string; readonly passing: number }[];
 }
 
-export const EMPTY_BOARD: BoardState = { attendees: new Map(), skipped: 0, timeline: [] };
+const TIMELINE_POINTS = 2000;
 
-/** The state after one more stream entry (an event, or undefined for one that was skipped). */
-export function applyEvent(state: BoardState, event: RoomEvent | undefined): BoardState {
-  if (!event) return { ...state, skipped: state.skipped + 1 };
-  const attendees = new Map(state.attendees);
-  const before = attendees.get(event.name);
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A board state to fold events into. Folding updates it in place, so each event costs the same
+ * however many attendees the room has (a copy per event made 20,000 events take minutes).
+ */
+export interface Board extends BoardState {
+  readonly attendees: Map<string, AttendeeState>;
+  /** Shown name -> attendee id, so that no one is shown under another's name. */
+  readonly names: Map<string, string>;
+  skipped: number;
+  oversized: number;
+  refused: number;
+  passing: number;
+  readonly timeline: { readonly at: string; readonly passing: number }[];
+}
+
+export function emptyBoard(): Board {
+  return {
+    attendees: new Map(),
+    names: new Map(),
+    skipped: 0,
+    oversized: 0,
+    refused: 0,
+    passing: 0,
+    timeline: [],
+  };
+}
+
+/**
+ * One more entry of an attendee's inbox: an event, or undefined for one that was skipped.
+ * Updates the board in place and returns the attendee's new state (undefined when skipped).
+ * `attendee` is who sent it (their inbox); tests may leave it out, and it is then the name.
+ */
+export function applyEvent(
+  board: Board,
+  event: RoomEvent | undefined,
+  attendee: string = event?.name ?? "",
+): AttendeeState | undefined {
+  if (!event) {
+    board.skipped++;
+    return undefined;
+  }
+  const before = board.attendees.get(attendee);
+  const name = before?.name ?? claimName(board, attendee, event.name);
   if (event.type === "joined") {
-    attendees.set(
-      event.name,
-      before ?? { name: event.name, checks: 0, lastAt: event.at, streak: 0 },
-    );
-    return { ...state, attendees };
+    if (before) return before;
+    const joined: AttendeeState = { name, checks: 0, lastAt: event.at, streak: 0 };
+    board.attendees.set(attendee, joined);
+    return joined;
   }
   const failing = event.verdict !== "pass";
   const sameCause = failing && before?.verdict !== "pass" && before?.causeId === event.causeId;
-  attendees.set(event.name, {
-    name: event.name,
+  const after: Mutable<AttendeeState> = {
+    name,
     checks: (before?.checks ?? 0) + 1,
     firstCheckAt: before?.firstCheckAt ?? event.at,
-    firstPassAt: before?.firstPassAt ?? (event.verdict === "pass" ? event.at : undefined),
     lastAt: event.at,
     exercise: event.exercise,
     verdict: event.verdict,
-    causeId: event.causeId,
-    cause: event.cause,
     streak: failing ? (sameCause ? (before?.streak ?? 0) + 1 : 1) : 0,
-  });
-  const passing = countPassing(attendees);
-  const timeline =
-    state.timeline.at(-1)?.passing === passing
-      ? state.timeline
-      : [...state.timeline, { at: event.at, passing }];
-  return { ...state, attendees, timeline };
+  };
+  const firstPassAt = before?.firstPassAt ?? (event.verdict === "pass" ? event.at : undefined);
+  if (firstPassAt) after.firstPassAt = firstPassAt;
+  if (event.causeId) after.causeId = event.causeId;
+  if (event.cause) after.cause = event.cause;
+  setAttendee(board, attendee, after);
+  if (board.timeline.at(-1)?.passing !== board.passing) {
+    board.timeline.push({ at: event.at, passing: board.passing });
+    if (board.timeline.length > TIMELINE_POINTS * 1.25)
+      board.timeline.splice(0, board.timeline.length - TIMELINE_POINTS);
+  }
+  return after;
 }
 
-function countPassing(attendees: ReadonlyMap<string, AttendeeState>): number {
-  let n = 0;
-  for (const a of attendees.values()) if (a.verdict === "pass") n++;
-  return n;
+/** Puts back an attendee the board saved (a restarted board). */
+export function restoreAttendee(board: Board, attendee: string, state: AttendeeState): void {
+  if (board.names.has(state.name) && board.names.get(state.name) !== attendee) return;
+  board.names.set(state.name, attendee);
+  setAttendee(board, attendee, state);
+}
+
+function setAttendee(board: Board, attendee: string, state: AttendeeState): void {
+  const before = board.attendees.get(attendee);
+  board.passing += Number(state.verdict === "pass") - Number(before?.verdict === "pass");
+  board.attendees.set(attendee, state);
+}
+
+/** The name an attendee is shown under: theirs, or theirs with a number when it is taken. */
+function claimName(board: Board, attendee: string, wanted: string): string {
+  let name = wanted;
+  for (let n = 2; board.names.has(name) && board.names.get(name) !== attendee; n++)
+    name = `${wanted} (${n})`;
+  board.names.set(name, attendee);
+  return name;
+}
+
+/** An attendee's state as the board saves it in the room, and back (total: skipped when odd). */
+export function encodeAttendee(state: AttendeeState): string {
+  return JSON.stringify(state);
+}
+
+export function decodeAttendee(json: string): AttendeeState | undefined {
+  try {
+    const raw = JSON.parse(json) as Partial<Record<keyof AttendeeState, unknown>> | null;
+    if (!raw || typeof raw.name !== "string" || typeof raw.lastAt !== "string") return undefined;
+    const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+    const verdict = raw.verdict;
+    const state: Mutable<AttendeeState> = {
+      name: raw.name,
+      checks: typeof raw.checks === "number" ? raw.checks : 0,
+      lastAt: raw.lastAt,
+      streak: typeof raw.streak === "number" ? raw.streak : 0,
+    };
+    for (const key of ["firstCheckAt", "firstPassAt", "exercise", "causeId", "cause"] as const) {
+      const value = text(raw[key]);
+      if (value) state[key] = value;
+    }
+    if (verdict === "pass" || verdict === "fail" || verdict === "error") state.verdict = verdict;
+    return state;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface StuckRules {
@@ -99,6 +192,8 @@ export interface BoardView {
   readonly total: number;
   readonly timeline: readonly { readonly at: string; readonly passing: number }[];
   readonly skipped: number;
+  readonly oversized: number;
+  readonly refused: number;
 }
 
 const MARKS = { pass: "✔", fail: "✘", error: "⚠", none: "·" } as const;
@@ -152,6 +247,8 @@ export function boardView(
     total: tiles.length,
     timeline: state.timeline,
     skipped: state.skipped,
+    oversized: state.oversized,
+    refused: state.refused,
   };
 }
 

@@ -4,14 +4,11 @@ import { check } from "../../src/commands/check.js";
 import { join } from "../../src/commands/join.js";
 import { solution } from "../../src/commands/solution.js";
 import { exitCodeFor } from "../../src/main.js";
-import { connectRoom, roomConnection, roomKeys } from "../../src/redis/room-store.js";
-import { publishToRoom } from "../../src/room/publish.js";
+import { connectRoom, inboxKey, roomConnection, roomKeys } from "../../src/redis/room-store.js";
+import { readMembership } from "../../src/room/membership.js";
+import { newAttendeeId, publishToRoom } from "../../src/room/publish.js";
 import { labRunOptions, sessionApp, tempDir } from "../support/lab.js";
-import { ownRedis, runBoard } from "../support/room.js";
-
-function joinUrl(line: string): string {
-  return /session-lab join "([^"]+)"/.exec(line)?.[1] ?? "";
-}
+import { joinUrl, ownRedis, runBoard } from "../support/room.js";
 
 describe("the room board", () => {
   it("shows three attendees' real checks, survives its own restart and Redis's", async () => {
@@ -71,10 +68,11 @@ describe("the room board", () => {
         at: new Date().toISOString(),
         version: "t",
       };
+      const ada = (await readMembership(starter.path))?.id;
       await expect
         .poll(
           () =>
-            publishToRoom(url, joined).then(
+            publishToRoom(url, joined, ada).then(
               () => true,
               () => false,
             ),
@@ -102,7 +100,12 @@ describe("the room board", () => {
     const admin = roomConnection(redis.url, { retry: false });
     await connectRoom(admin, redis.url);
     try {
-      await admin.xadd(keys.events, "*", "foo", "bar");
+      // Entries in an attendee's inbox that are not events are counted; the board's own
+      // stream is written by the board, never read as attendees' input.
+      const inbox = inboxKey(keys, newAttendeeId());
+      await admin.xadd(inbox, "*", "foo", "bar");
+      await admin.xadd(inbox, "*", "schema", "session-lab/room@1", "data", "{not json");
+      await admin.hset(keys.joins, inbox.slice(inbox.lastIndexOf(":") + 1), "1");
       await admin.xadd(keys.events, "*", "schema", "session-lab/room@1", "data", "{not json");
     } finally {
       admin.disconnect();
@@ -122,6 +125,8 @@ describe("the room board", () => {
     try {
       await expect(limited.hgetall(keys.latest)).rejects.toThrow(/NOPERM/);
       await expect(limited.set("someone-else:key", "x")).rejects.toThrow(/NOPERM/);
+      await expect(limited.xadd(keys.events, "*", "a", "b")).rejects.toThrow(/NOPERM/);
+      await expect(limited.expire(keys.joins, 1)).rejects.toThrow(/NOPERM/);
     } finally {
       limited.disconnect();
     }

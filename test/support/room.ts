@@ -1,7 +1,10 @@
+import type { Redis } from "ioredis";
 import { board } from "../../src/commands/board.js";
 import type { LabEvent } from "../../src/events.js";
 import type { SpawnedGroup } from "../../src/processes/spawn-group.js";
+import { connectRoom, roomConnection } from "../../src/redis/room-store.js";
 import { launchRedisServer } from "../../src/redis/server.js";
+import { parseRoomUrl } from "../../src/room/room-url.js";
 import { findFreePorts } from "./ports.js";
 
 /**
@@ -79,4 +82,32 @@ export async function runBoard(
       await done.catch(() => {});
     },
   };
+}
+
+/** The room URL in a board's join line (`session-lab join "<url>" --name …`). */
+export function joinUrl(line: string): string {
+  return /session-lab join "([^"]+)"/.exec(line)?.[1] ?? "";
+}
+
+/**
+ * A raw connection with the credentials of a room URL, as a mischievous attendee would open
+ * one: every command the join line allows, none of the lab's code in between.
+ */
+export async function asAttendee(url: string) {
+  const { redisUrl } = parseRoomUrl(url);
+  const client = roomConnection(redisUrl, { retry: false, timeoutMs: 5000 });
+  await connectRoom(client, redisUrl);
+  return Object.assign(client, {
+    [Symbol.asyncDispose]: async () => {
+      client.disconnect();
+    },
+  });
+}
+
+/** Runs one raw command; its error message when Redis refused it, or "ok". */
+export async function attempt(client: Redis, command: string, ...args: (string | number)[]) {
+  return client.call(command, ...args).then(
+    () => "ok",
+    (error: Error) => error.message,
+  );
 }

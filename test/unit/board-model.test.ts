@@ -7,7 +7,7 @@ import {
   applyEvent,
   type BoardState,
   boardView,
-  EMPTY_BOARD,
+  emptyBoard,
   resultsCsv,
 } from "../../src/web/board-model.js";
 
@@ -39,8 +39,11 @@ const joined = (name: string, minutes: number): RoomEvent => ({
   version: "0.1.0",
 });
 
+/** The board after these events, each from the attendee its name says. */
 function fold(events: (RoomEvent | undefined)[]): BoardState {
-  return events.reduce(applyEvent, EMPTY_BOARD);
+  const board = emptyBoard();
+  for (const event of events) applyEvent(board, event);
+  return board;
 }
 
 describe("the board's state, from the room's events", () => {
@@ -256,5 +259,52 @@ describe("room URLs and names", () => {
 
   it.each([undefined, "", "   ", "x".repeat(41)])("rejects the name %j", (name) => {
     expect(() => parseAttendeeName(name)).toThrow(UsageError);
+  });
+});
+
+describe("room hardening: decoding and folding", () => {
+  it.each([
+    "null",
+    "[]",
+    "42",
+    '"text"',
+    "true",
+    '{"type":"check","name":"A","at":"2026-11-26T10:00:00Z","exercise":"x","verdict":"pass","scenarios":[null,1,"s"]}',
+    '{"type":"check","name":{"a":1},"at":"2026-11-26T10:00:00Z","exercise":"x","verdict":"pass"}',
+    '{"type":"joined","name":"A","at":{"toString":1}}',
+  ])("decoding data %s never throws", (data) => {
+    expect(() => decodeRoomEvent({ schema: "session-lab/room@1", data })).not.toThrow();
+  });
+
+  it("strips control characters from every text", () => {
+    const esc = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x9b";
+    const event = decodeRoomEvent(
+      encodeRoomEvent({
+        type: "check",
+        name: `A${esc}`,
+        at: at(0),
+        version: `1${esc}`,
+        exercise: `ex${esc}`,
+        verdict: "fail",
+        causeId: `c${esc}`,
+        cause: `because${esc}`,
+        scenarios: [{ id: `s${esc}`, status: `fail${esc}` }],
+        durationMs: 1,
+      }),
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point of the test
+    expect(JSON.stringify(event)).not.toMatch(/[\x00-\x1f\x7f-\x9f]|\\u00/);
+    expect(event).toMatchObject({ name: "A", exercise: "ex", causeId: "c" });
+  });
+
+  it("folds 20,000 events of 20,000 attendees in well under a second (no copy per event)", () => {
+    const began = performance.now();
+    const state = fold(
+      Array.from({ length: 20_000 }, (_, i) =>
+        check(`bot-${i}`, i % 60, i % 2 ? "pass" : "fail", "own-store"),
+      ),
+    );
+    expect(boardView("r", state, T0).total).toBe(20_000);
+    expect(performance.now() - began).toBeLessThan(1000);
   });
 });
