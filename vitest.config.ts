@@ -10,6 +10,29 @@ const withRedis = (name: string) => ({
   },
 });
 
+/**
+ * The tests of processes (daemon detection, leftovers of a SIGKILLed run, naming a port's
+ * holder, teardown), run a second time with the ps + lsof implementation that macOS uses
+ * (SESSION_LAB_PLATFORM=unix), for real on Linux: the project "unix". Elsewhere the
+ * machine's own implementation is that one already (macOS) or none of it applies (Windows).
+ */
+const PROCESS_TESTS = [
+  "test/e2e/signals.test.ts",
+  "test/e2e/never-hang.test.ts",
+  "test/integration/start.test.ts",
+  "test/integration/check.test.ts",
+  "test/integration/redis-watch.test.ts",
+];
+const unixPlatform = {
+  extends: true as const,
+  test: {
+    name: "unix",
+    include: PROCESS_TESTS,
+    env: { SESSION_LAB_PLATFORM: "unix" },
+    globalSetup: ["test/support/global-redis.ts"],
+  },
+};
+
 export default defineConfig({
   test: {
     setupFiles: ["test/support/leak-guard.ts"],
@@ -24,6 +47,7 @@ export default defineConfig({
       withRedis("integration"),
       withRedis("e2e"),
       withRedis("browser"),
+      ...(process.platform === "linux" ? [unixPlatform] : []),
     ],
   },
 });

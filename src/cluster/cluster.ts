@@ -47,11 +47,14 @@ export class Cluster {
 
   /**
    * Starts every instance in parallel and waits until all answer HTTP. The first failure
-   * stops the others at once (no waiting out their timeouts) and is thrown.
+   * stops the others at once (no waiting out their timeouts) and is thrown. When the signal
+   * aborts (or had aborted), it stops what it started and resolves early: the caller, which
+   * owns the signal, must not take that for a boot.
    */
   async start(signal?: AbortSignal): Promise<void> {
     const giveUp = new AbortController();
     const onAbort = () => giveUp.abort();
+    if (signal?.aborted) giveUp.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     let firstFailure: { reason: unknown } | undefined;
     try {

@@ -2,7 +2,12 @@ import { diagnoseStartFailure } from "../diagnosis/start-failure.js";
 import { AppStartError, DaemonizedAppError } from "../errors.js";
 import type { Emit, InstanceRef } from "../events.js";
 import { pollUntil } from "../poll.js";
-import { findEscaped, type MarkedProcess, RUN_MARKER } from "../processes/marker.js";
+import {
+  findEscapedHolder,
+  type MarkedProcess,
+  RUN_MARKER,
+  stopOutsider,
+} from "../processes/marker.js";
 import { listeningPorts, portOwner } from "../processes/port-owner.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { forEachLine, LastLines } from "./lines.js";
@@ -57,9 +62,13 @@ export class Instance {
     return this.#child !== undefined;
   }
 
-  /** Spawns the process and resolves once it answers HTTP; throws AppStartError otherwise. */
+  /**
+   * Spawns the process and resolves once it answers HTTP; throws AppStartError otherwise.
+   * Resolves without it when the signal aborts (nothing is spawned once it has).
+   */
   async start(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const { command, env, emit, host, ref } = this.options;
+    if (signal?.aborted) return;
     this.log.clear();
     this.#stopping = false;
     this.#ready = false;
@@ -115,6 +124,7 @@ export class Instance {
       const escaped = await this.#escapedHolder(child);
       if (escaped) {
         await this.stop();
+        await stopOutsider(escaped);
         throw new DaemonizedAppError(ref, escaped, this.log.lines);
       }
       this.#ready = true;
@@ -134,6 +144,7 @@ export class Instance {
     // with it just now) or outside it (still answering).
     if (!stillRunning && (result.leftRunning || (await answersSoon(host, ref.port, result.code)))) {
       const holder = await portOwner(ref.port).catch(() => undefined);
+      if (holder) await stopOutsider(holder);
       throw new DaemonizedAppError(ref, holder, this.log.lines);
     }
     const { message, hint, causeId } = diagnoseStartFailure({
@@ -149,20 +160,13 @@ export class Instance {
   }
 
   /**
-   * The process that answers on the instance's port when it is this run's app (it carries
-   * the run's marker) but outside the group the lab started: the app daemonized. Linux only.
+   * The process that answers on the instance's port when it is this run's app but outside
+   * the group the lab started: the app daemonized (see findEscapedHolder, per platform).
    */
   async #escapedHolder(child: SpawnedGroup): Promise<MarkedProcess | undefined> {
     const runId = this.options.env[RUN_MARKER];
-    if (process.platform !== "linux" || child.pgid === undefined || !runId) return undefined;
-    // Cheap first: only when some process of this run left its group is the port looked up.
-    const escaped = await findEscaped(runId).catch(() => []);
-    if (escaped.length === 0) return undefined;
-    const owner = await portOwner(
-      this.ref.port,
-      escaped.map((p) => p.pid),
-    ).catch(() => undefined);
-    return owner && escaped.some((p) => p.pid === owner.pid) ? owner : undefined;
+    if (child.pgid === undefined || !runId) return undefined;
+    return findEscapedHolder(this.ref.port, child.pgid, runId).catch(() => undefined);
   }
 
   /** SIGTERM to the whole group, SIGKILL after the grace period; resolves when it is gone. */

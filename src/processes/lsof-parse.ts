@@ -53,27 +53,24 @@ export function unmapIpv4(address: string): string {
   return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? address.slice(7) : address;
 }
 
-/** Parses `ps -A -o pid= -o ppid=`: one "pid ppid" pair a line, into pid → parent pid. */
-export function parsePsParents(text: string): Map<number, number> {
-  const parents = new Map<number, number>();
+/**
+ * Parses `lsof -F pn` output of listening sockets (`-sTCP:LISTEN`): a "p<pid>" line, then a
+ * "n<name>" line per socket, "*:5000", "127.0.0.1:5000", "[::1]:5000". Each pid and port once.
+ */
+export function parseLsofListeners(text: string): { pid: number; port: number }[] {
+  const found: { pid: number; port: number }[] = [];
+  let pid: number | undefined;
   for (const line of text.split("\n")) {
-    const match = /^\s*(\d+)\s+(\d+)\s*$/.exec(line);
-    if (match) parents.set(Number(match[1]), Number(match[2]));
+    if (line.startsWith("p")) {
+      const n = Number(line.slice(1));
+      pid = Number.isInteger(n) && n > 0 ? n : undefined;
+      continue;
+    }
+    if (!line.startsWith("n") || pid === undefined) continue;
+    const match = /^(?:\*|\[[^\]]+\]|[^:\s]+):(\d+)$/.exec(line.slice(1).trim());
+    const port = Number(match?.[1]);
+    if (!match || port <= 0 || port > 65535) continue;
+    if (!found.some((f) => f.pid === pid && f.port === port)) found.push({ pid, port });
   }
-  return parents;
-}
-
-/** The roots and every process descending from them (roots first), given pid → parent pid. */
-export function descendantsOf(roots: readonly number[], parents: Map<number, number>): number[] {
-  const children = new Map<number, number[]>();
-  for (const [pid, ppid] of parents) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const seen = new Set<number>();
-  const queue = [...roots];
-  while (queue.length > 0) {
-    const pid = queue.shift() as number;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return [...seen];
+  return found;
 }

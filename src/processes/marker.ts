@@ -1,6 +1,5 @@
 import { pollUntil } from "../poll.js";
-import { listPids, readCmdline, readEnviron, readStat } from "./proc.js";
-import { processStartTime } from "./process-info.js";
+import { type ProcessEntry, platform } from "./platform.js";
 
 /**
  * The environment variable every process the lab starts inherits, naming the run. A process
@@ -9,27 +8,20 @@ import { processStartTime } from "./process-info.js";
  */
 export const RUN_MARKER = "SESSION_LAB_RUN";
 
-export interface MarkedProcess {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-  readonly command: string;
+export type MarkedProcess = ProcessEntry;
+
+/**
+ * Live processes whose environment carries this run's marker: Linux reads /proc; macOS and
+ * the other Unixes ask `ps` for environments, which it shows for the user's own processes
+ * (the lab's apps are); Windows shows no other process's environment, and finds none.
+ */
+export function findMarked(runId: string): Promise<MarkedProcess[]> {
+  return platform().processesWithEnv(`${RUN_MARKER}=${runId}`);
 }
 
-/** Live processes whose environment carries this run's marker (Linux: /proc; elsewhere none). */
-export async function findMarked(runId: string): Promise<MarkedProcess[]> {
-  const needle = `${RUN_MARKER}=${runId}`;
-  const found: MarkedProcess[] = [];
-  await Promise.all(
-    (await listPids()).map(async (pid) => {
-      if (pid === process.pid) return;
-      // Undefined when it is gone, or not ours to read.
-      if (!(await readEnviron(pid))?.includes(needle)) return;
-      const info = await describeProcess(pid);
-      if (info) found.push(info);
-    }),
-  );
-  return found;
+/** Whether a process carries this run's marker (false where environments cannot be read). */
+export function carriesMarker(pid: number, runId: string): Promise<boolean> {
+  return platform().hasEnv(pid, `${RUN_MARKER}=${runId}`);
 }
 
 /**
@@ -47,13 +39,46 @@ export async function findEscaped(runId: string): Promise<MarkedProcess[]> {
   return escaped;
 }
 
-/** A live process's group and command line, from /proc; undefined when it is gone or a zombie. */
-export async function describeProcess(pid: number): Promise<MarkedProcess | undefined> {
-  const stat = await readStat(pid);
-  if (!stat || stat.state === "Z") return undefined;
-  const cmdline = await readCmdline(pid);
-  if (!cmdline) return undefined;
-  return { pid, ppid: stat.ppid, pgid: stat.pgid, command: cmdline.join(" ") || stat.name };
+/**
+ * The process answering on an instance's port when it is the run's app but outside what the
+ * lab started for it (`leader`'s group): the app daemonized. Unix: a process of the run (by
+ * its marker) that left its group holds the port; that is looked up only when some process
+ * of the run left its group, which costs nothing in the common case. Windows, which has no
+ * groups and shows no environments: the port's holder is neither the leader nor in its tree.
+ */
+export async function findEscapedHolder(
+  port: number,
+  leader: number,
+  runId: string,
+): Promise<MarkedProcess | undefined> {
+  const os = platform();
+  if (!os.seesEnvironment) {
+    const holder = await os.portHolder(port, [leader]);
+    if (!holder || holder.pid === leader) return undefined;
+    return (await os.descendants([leader])).includes(holder.pid) ? undefined : holder;
+  }
+  const escaped = await findEscaped(runId);
+  if (escaped.length === 0) return undefined;
+  const owner = await os.portHolder(
+    port,
+    escaped.map((p) => p.pid),
+  );
+  return owner && escaped.some((p) => p.pid === owner.pid) ? owner : undefined;
+}
+
+/**
+ * Stops an app found holding the lab's port from outside what the lab started, where the run
+ * marker cannot find it later (Windows: its tree, at once). Elsewhere the lab's teardown
+ * stops it with the run's other escaped processes, and reports it; nothing is done here.
+ */
+export async function stopOutsider(holder: MarkedProcess): Promise<void> {
+  const os = platform();
+  if (!os.seesEnvironment) await os.stopTree(holder.pid);
+}
+
+/** A live process's group and command line; undefined when it is gone or a zombie. */
+export function describeProcess(pid: number): Promise<MarkedProcess | undefined> {
+  return platform().describeProcess(pid);
 }
 
 /**
@@ -64,8 +89,9 @@ export async function describeProcess(pid: number): Promise<MarkedProcess | unde
 export async function stopMarked(runId: string, graceMs = 2000): Promise<MarkedProcess[]> {
   const marked = await findMarked(runId);
   if (marked.length === 0) return [];
+  const os = platform();
   const started = new Map(
-    await Promise.all(marked.map(async (p) => [p.pid, await processStartTime(p.pid)] as const)),
+    await Promise.all(marked.map(async (p) => [p.pid, await os.processStartTime(p.pid)] as const)),
   );
   for (const p of marked) signal(p.pid, "SIGTERM");
   let alive = marked;
@@ -74,7 +100,7 @@ export async function stopMarked(runId: string, graceMs = 2000): Promise<MarkedP
       alive = (
         await Promise.all(
           alive.map(async (p) =>
-            (await processStartTime(p.pid)) === started.get(p.pid) ? p : undefined,
+            (await os.processStartTime(p.pid)) === started.get(p.pid) ? p : undefined,
           ),
         )
       ).filter((p): p is MarkedProcess => p !== undefined);

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { PortInUseError } from "../errors.js";
-import { ephemeralPortRange } from "./proc.js";
+import { platform } from "./platform.js";
 
 /** The instance ports that follow the proxy's: 5000 -> 5001, 5002, ... */
 export function instancePorts(proxyPort: number, instances: number): number[] {
@@ -62,7 +62,7 @@ export async function findFreePortRange(count: number, host = "127.0.0.1"): Prom
 
 /** Where to look for free ports: from 10000 up to the start of the ephemeral range. */
 async function portWindow(): Promise<[number, number]> {
-  const ephemeralLow = (await ephemeralPortRange())?.[0];
+  const ephemeralLow = (await platform().ephemeralPortRange())?.[0];
   if (ephemeralLow !== undefined && ephemeralLow > 12_000) return [10_000, ephemeralLow];
   // Not Linux: macOS and Windows start their ephemeral ports at 49152.
   return [10_000, 32_000];

@@ -144,3 +144,16 @@ function compressIpv6(groups: readonly string[]): string {
   const tail = groups.slice(best.start + best.length).join(":");
   return `${head}::${tail}`;
 }
+
+/**
+ * Reads the memory lines of /proc/<pid>/status: VmRSS (resident now) and VmHWM (its peak), in
+ * KiB. Undefined without VmRSS (a zombie, a kernel thread, or no such process).
+ */
+export function parseStatusMemory(
+  text: string,
+): { residentKb: number; peakKb?: number } | undefined {
+  const resident = /^VmRSS:\s+(\d+)\s+kB/m.exec(text)?.[1];
+  if (resident === undefined) return undefined;
+  const peak = /^VmHWM:\s+(\d+)\s+kB/m.exec(text)?.[1];
+  return { residentKb: Number(resident), ...(peak === undefined ? {} : { peakKb: Number(peak) }) };
+}

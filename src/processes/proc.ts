@@ -1,6 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readdir, readFile, readlink } from "node:fs/promises";
-import { type ProcStat, parseStat, parseTcpTable, type TcpRow } from "./proc-parse.js";
+import {
+  type ProcStat,
+  parseStat,
+  parseStatusMemory,
+  parseTcpTable,
+  type TcpRow,
+} from "./proc-parse.js";
 
 export type { ProcStat, TcpRow } from "./proc-parse.js";
 
@@ -12,7 +18,7 @@ export type { ProcStat, TcpRow } from "./proc-parse.js";
 
 let hasProc: boolean | undefined;
 
-/** Whether this machine has a Linux /proc to read (elsewhere the callers use ps and lsof). */
+/** Whether this machine has a Linux /proc to read (platform.ts chooses ps and lsof otherwise). */
 export function procAvailable(): boolean {
   hasProc ??= existsSync("/proc/self/stat");
   return hasProc;
@@ -23,26 +29,16 @@ export async function readStat(pid: number): Promise<ProcStat | undefined> {
   return parseStat(await readFile(`/proc/${pid}/stat`, "utf8").catch(() => ""));
 }
 
-/** readStat for the test suite's leak guard, which must answer synchronously. */
-export function readStatSync(pid: number): ProcStat | undefined {
-  try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return undefined;
-  }
+/** A process's memory (VmRSS, VmHWM in KiB); undefined when it is gone. */
+export async function readMemory(
+  pid: number,
+): Promise<{ residentKb: number; peakKb?: number } | undefined> {
+  return parseStatusMemory(await readFile(`/proc/${pid}/status`, "utf8").catch(() => ""));
 }
 
 /** The pids of every live process (zombies included); empty without /proc. */
 export async function listPids(): Promise<number[]> {
   return pidsOf(await readdir("/proc").catch(() => [] as string[]));
-}
-
-export function listPidsSync(): number[] {
-  try {
-    return pidsOf(readdirSync("/proc"));
-  } catch {
-    return [];
-  }
 }
 
 function pidsOf(names: readonly string[]): number[] {
@@ -62,14 +58,6 @@ export async function readCmdline(pid: number): Promise<string[] | undefined> {
 export async function readEnviron(pid: number): Promise<string[] | undefined> {
   try {
     return splitNul(await readFile(`/proc/${pid}/environ`, "utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
-export function readEnvironSync(pid: number): string[] | undefined {
-  try {
-    return splitNul(readFileSync(`/proc/${pid}/environ`, "utf8"));
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { pollUntil } from "../poll.js";
+import { platform } from "./platform.js";
 
 /**
  * Every process group the lab has started and not yet seen end. If the lab itself goes down
@@ -66,12 +67,10 @@ export async function killAllAndWait(
   );
 }
 
-/** Signals a whole process group; false when no process of it is left. */
+/**
+ * Signals a whole process group; false when no process of it is left. Windows has no groups:
+ * there any signal but 0 ends the leader's tree (taskkill /T /F), see Platform.signalGroup.
+ */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
+  return platform().signalGroup(pgid, signal);
 }

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import type { Readable } from "node:stream";
-import { groupAlive } from "./process-info.js";
-import { signalGroup, trackGroup, untrackGroup } from "./registry.js";
+import { type Platform, platform } from "./platform.js";
+import { trackGroup, untrackGroup } from "./registry.js";
+import { shellInvocation } from "./shell.js";
 
 /** How long the end of a process's output is waited for after it exits (a daemon may hold it). */
 const OUTPUT_GRACE_MS = 250;
@@ -49,13 +50,23 @@ export interface SpawnedGroup {
  * Starts a process in its own process group (so a shell or `npm start` is stopped with
  * everything it ran) and registers the group, so that nothing the lab started outlives it:
  * the registry kills it if the lab goes down, and run records find it after a SIGKILL.
+ * Windows has no process groups: the process is the root of a tree instead (not detached,
+ * which there would open a console window of its own), and its pid stands for the group.
  */
-export function spawnGroup(command: GroupCommand): SpawnedGroup {
-  const child = spawn(command.file, [...command.args], {
+export function spawnGroup(command: GroupCommand, os: Platform = platform()): SpawnedGroup {
+  const run = command.shell
+    ? shellInvocation(
+        [command.file, ...command.args].join(" "),
+        os.name === "windows",
+        command.env.ComSpec,
+      )
+    : { file: command.file, args: command.args, windowsVerbatimArguments: false };
+  const child = spawn(run.file, [...run.args], {
     cwd: command.cwd,
     env: command.env,
-    shell: command.shell ?? false,
-    detached: true,
+    detached: os.groups,
+    windowsHide: true,
+    windowsVerbatimArguments: run.windowsVerbatimArguments,
     stdio: ["ignore", command.output ? "pipe" : "ignore", command.output ? "pipe" : "ignore"],
   });
   const pgid = child.pid;
@@ -80,7 +91,7 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
   const exited = new Promise<GroupExit>((resolve) => {
     child.once("error", () => resolve({ code: null, signal: null, leftRunning: false }));
     child.once("exit", (code, signal) => {
-      const leftRunning = pgid !== undefined && !stopping && signalGroup(pgid, 0);
+      const leftRunning = pgid !== undefined && !stopping && os.signalGroup(pgid, 0);
       void outputEnded([child.stdout, child.stderr]).then(() =>
         resolve({ code, signal, leftRunning }),
       );
@@ -88,7 +99,7 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
   }).then((exit) => {
     if (pgid !== undefined && !stopping) {
       // The leader is gone; anything it left in its group goes with it.
-      signalGroup(pgid, "SIGKILL");
+      os.signalGroup(pgid, "SIGKILL");
       untrackGroup(pgid);
     }
     return exit;
@@ -97,10 +108,14 @@ export function spawnGroup(command: GroupCommand): SpawnedGroup {
     if (pgid === undefined) return "stopped";
     stopping = true;
     let outcome: "stopped" | "killed" = "stopped";
-    if (signalGroup(pgid, "SIGTERM") && !(await groupGone(pgid, graceMs, leader))) {
+    if (!os.groups) {
+      // Windows: no SIGTERM to give a grace period with; the tree ends at once.
+      await os.stopTree(pgid);
+      await groupGone(os, pgid, KILL_WAIT_MS, leader);
+    } else if (os.signalGroup(pgid, "SIGTERM") && !(await groupGone(os, pgid, graceMs, leader))) {
       outcome = "killed";
-      signalGroup(pgid, "SIGKILL");
-      await groupGone(pgid, KILL_WAIT_MS, leader);
+      os.signalGroup(pgid, "SIGKILL");
+      await groupGone(os, pgid, KILL_WAIT_MS, leader);
     }
     untrackGroup(pgid);
     await exited;
@@ -120,13 +135,14 @@ const KILL_WAIT_MS = 2000;
  * group that is just its leader is seen gone at once.
  */
 async function groupGone(
+  os: Platform,
   pgid: number,
   ms: number,
   leader: { readonly exited: boolean; readonly gone: Promise<void> },
 ): Promise<boolean> {
   const deadline = Date.now() + ms;
   let delay = 5;
-  while (signalGroup(pgid, 0) && (!leader.exited || (await groupAlive(pgid)))) {
+  while (os.signalGroup(pgid, 0) && (!leader.exited || (await os.groupAlive(pgid)))) {
     if (Date.now() >= deadline) return false;
     let timer: NodeJS.Timeout | undefined;
     const pause = new Promise<void>((resolve) => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  descendantsOf,
   parseLsofConnections,
-  parsePsParents,
+  parseLsofListeners,
   unmapIpv4,
 } from "../../src/processes/lsof-parse.js";
 
@@ -93,23 +92,34 @@ describe("unmapIpv4", () => {
   });
 });
 
-describe("processes and their descendants from ps", () => {
-  // `ps -A -o pid= -o ppid=`: 10 runs 11 and 12; 12 runs 13; 20 is unrelated.
-  const PS = "    1     0\n   10     1\n   11    10\n   12    10\n   13    12\n   20     1\n";
-
+describe("parseLsofListeners", () => {
   it.each([
-    [[10], [10, 11, 12, 13]],
+    // Recorded on Linux (lsof 4.95): `lsof -nP -iTCP:45369 -sTCP:LISTEN -F pn`, a server on
+    // 127.0.0.1 and one on ::1 of the same process.
     [
-      [12, 20],
-      [12, 20, 13],
+      "Linux, IPv4 and IPv6 of one process",
+      "p11457\nn127.0.0.1:45369\nn[::1]:45369\n",
+      [{ pid: 11457, port: 45369 }],
     ],
-    [[99], [99]],
-    [[], []],
-  ])("from %j: %j", (roots, expected) => {
-    expect(descendantsOf(roots, parsePsParents(PS))).toEqual(expected);
-  });
-
-  it("skips lines that are not two numbers", () => {
-    expect(parsePsParents("  PID  PPID\n 5 1\nzombie\n")).toEqual(new Map([[5, 1]]));
+    // As macOS prints ControlCenter's AirPlay Receiver (an "f" line before each name, on every
+    // address): `lsof -nP -iTCP:5000 -sTCP:LISTEN -F pn`.
+    [
+      "macOS, AirPlay on *:5000 twice",
+      "p512\nf9\nn*:5000\nf10\nn*:5000\n",
+      [{ pid: 512, port: 5000 }],
+    ],
+    [
+      "a forked server: two processes share the socket",
+      "p700\nf3\nn*:8080\np701\nf3\nn*:8080\n",
+      [
+        { pid: 700, port: 8080 },
+        { pid: 701, port: 8080 },
+      ],
+    ],
+    ["nothing listens (lsof exits 1, prints nothing)", "", []],
+    ["a connection is no listener's name", "p1\nn127.0.0.1:1->127.0.0.1:2\n", []],
+    ["a port out of range", "p1\nn*:70000\n", []],
+  ])("%s", (_, text, expected) => {
+    expect(parseLsofListeners(text)).toEqual(expected);
   });
 });

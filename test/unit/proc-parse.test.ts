@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseStat, parseTcpTable } from "../../src/processes/proc-parse.js";
+import { parseStat, parseStatusMemory, parseTcpTable } from "../../src/processes/proc-parse.js";
 
 // Recorded from a Linux 6 kernel: a program named "a) (b c", a cat, a zombie.
 const ODD_NAME =
@@ -167,5 +167,24 @@ describe("parseTcpTable", () => {
       "30003",
     ]);
     expect(parseTcpTable("")).toEqual([]);
+  });
+});
+
+describe("parseStatusMemory", () => {
+  it.each([
+    // Recorded /proc/<pid>/status lines (cat's own), the rest of the file left out.
+    [
+      "a process: resident now and at its peak",
+      "Name:\tcat\nVmPeak:\t    5672 kB\nVmHWM:\t    1736 kB\nVmRSS:\t    1736 kB\nThreads:\t1\n",
+      { residentKb: 1736, peakKb: 1736 },
+    ],
+    [
+      "a kernel thread or a zombie has no VmRSS",
+      "Name:\tkthreadd\nState:\tS (sleeping)\n",
+      undefined,
+    ],
+    ["gone", "", undefined],
+  ])("%s", (_, text, expected) => {
+    expect(parseStatusMemory(text)).toEqual(expected);
   });
 });
