@@ -52,6 +52,7 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
   const env: Record<string, string> = {
     ...definedOnly(choice.env),
     REDIS_URL: redis?.url ?? DEFAULT_REDIS_URL,
+    ...redis?.env,
     SESSION_SECRET: state.secret,
     SESSION_PREFIX: sessionPrefix(state, exercise.id) + (choice.prefixSuffix ?? ""),
     ...exercise.env,

@@ -1,6 +1,7 @@
 import { pollUntil } from "../poll.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { redisAnswers } from "./inspect.js";
+import type { FailoverControl } from "./topology.js";
 
 /** A Redis the lab uses: its URL, a line saying which one it is, and how to let go of it. */
 export interface RedisInUse {
@@ -13,6 +14,10 @@ export interface RedisInUse {
   close(): Promise<void>;
   /** For the lab's own Redis of exercise 04: take it away and bring it back. */
   readonly control?: RedisControl;
+  /** For the lab's own Sentinel set-up of exercise 05: fail the primary over. */
+  readonly failover?: FailoverControl;
+  /** Variables the instances get besides REDIS_URL (REDIS_SENTINELS, REDIS_MASTER_NAME ...). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One sentence listing the usual ways to get a Redis, for errors and warnings. */

@@ -10,6 +10,7 @@ import type { FoundSession } from "../redis/inspect.js";
 import { findSessionAnywhere } from "../redis/inspect.js";
 import { keyState } from "../redis/key-state.js";
 import type { RedisControl } from "../redis/server.js";
+import type { FailoverControl } from "../redis/topology.js";
 
 /** What the scenarios run against. */
 export interface CheckTarget {
@@ -32,6 +33,8 @@ export interface CheckTarget {
   readonly expectedTtlMs?: number;
   /** The lab's own Redis, which a scenario may pause, stop and start (exercise 04). */
   readonly redisControl?: RedisControl;
+  /** The lab's own Sentinel set-up, which a scenario may fail over (exercise 05). */
+  readonly failover?: FailoverControl;
   /** Ports of the instances that are not running now. */
   readonly down?: () => number[];
   readonly requestTimeoutMs: number;
@@ -82,6 +85,8 @@ export interface ScenarioContext {
   wait(ms: number): Promise<void>;
   /** Makes the lab's own Redis unavailable and back (exercise 04); absent when it is not the lab's. */
   readonly redisControl?: RedisControl;
+  /** Fails the lab's own Sentinel set-up over (exercise 05); absent when it is not the lab's. */
+  readonly failover?: FailoverControl;
   /** Ports of the instances that are not running now (the lab's own cluster only). */
   readonly down?: () => number[];
 }
@@ -164,6 +169,7 @@ export function scenarioContext(
         target.signal?.addEventListener("abort", done, { once: true });
       }),
     redisControl: target.redisControl,
+    failover: target.failover,
     down: target.down,
   };
   return {

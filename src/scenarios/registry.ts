@@ -1,6 +1,7 @@
 import type { ScenarioId } from "../model/results.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 import { idleExpiry, slidingExpiry } from "./expiry.js";
+import { primaryHang, sentinelFailover } from "./failover.js";
 import { isolation } from "./isolation.js";
 import { logoutEverywhere, logoutOne } from "./logout.js";
 import { redisOutage } from "./outage.js";
@@ -24,4 +25,6 @@ export const SCENARIOS: Record<
   "sliding-expiry": slidingExpiry,
   "idle-expiry": idleExpiry,
   "redis-outage": redisOutage,
+  "sentinel-failover": sentinelFailover,
+  "primary-hang": primaryHang,
 };

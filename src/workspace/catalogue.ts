@@ -18,8 +18,11 @@ export interface Exercise {
   /** Environment every instance gets, and what `check` and `load` change of it. */
   readonly env?: Readonly<Record<string, string>>;
   readonly checkEnv?: Readonly<Record<string, string>>;
-  /** "private": the exercise needs a Redis of the lab's own, which it may take away. */
-  readonly redis?: "private";
+  /**
+   * "private": the exercise needs a Redis of the lab's own, which it may take away;
+   * "sentinel": a primary, a replica and three sentinels of the lab's own, which it fails over.
+   */
+  readonly redis?: "private" | "sentinel";
   /** The exercise this one is another track of (the same lesson in another language). */
   readonly alternativeTo?: string;
   /** The causeId the untouched starter must fail with (npm run check:course proves it). */
