@@ -122,7 +122,7 @@ async function attendeeAccess(options: BoardOptions, knownPassword?: string) {
   const keys = roomKeys(options.room);
   const client = roomConnection(options.redisUrl, { retry: false });
   try {
-    await connectRoom(client, options.redisUrl);
+    await connectRoom(client, options.redisUrl, "instructor");
     const user = `session-lab-${options.room}`;
     const password =
       knownPassword ??

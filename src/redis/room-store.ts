@@ -87,23 +87,65 @@ export function roomConnection(
     maxRetriesPerRequest: options.retry ? null : 0,
     retryStrategy: options.retry ? (times) => Math.min(times * 200, 2000) : () => null,
   });
-  client.on("error", () => {});
+  // ioredis reports why a connection failed (ECONNREFUSED, WRONGPASS) only as an event; the
+  // command that was waiting hears "Connection is closed". Kept for connectRoom's sentence.
+  client.on("error", (error: Error) => lastErrors.set(client, error));
   return client;
 }
 
-/** Connects, with the reason in one sentence when it cannot. */
-export async function connectRoom(client: Redis, url: string): Promise<void> {
+const lastErrors = new WeakMap<Redis, Error>();
+
+/** Who connects to a room: the next step differs (an attendee asks; the instructor fixes). */
+export type RoomRole = "attendee" | "instructor";
+
+/**
+ * Connects, with the true reason in one sentence when it cannot (a refused password is not
+ * an unreachable Redis) and the next step for whoever connects.
+ */
+export async function connectRoom(
+  client: Redis,
+  url: string,
+  role: RoomRole = "attendee",
+): Promise<void> {
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     client.disconnect();
-    throw new RedisUnavailableError(
-      `The room's Redis at ${maskRedisUrl(url)} is unreachable (${(error as Error).message}).`,
-      "Check the room URL your instructor gave you (host, port, user and password), and that you are on the workshop's network.",
-      { cause: error },
-    );
+    const why = lastErrors.get(client) ?? (error as Error);
+    const [message, next] = roomTrouble(why.message, maskRedisUrl(url), role);
+    throw new RedisUnavailableError(message, next, { cause: error });
   }
+}
+
+/** The sentence and the next step for a room connection that failed with `message`. */
+export function roomTrouble(
+  message: string,
+  where: string,
+  role: RoomRole,
+): readonly [string, string] {
+  if (/WRONGPASS|invalid username-password|invalid password/i.test(message)) {
+    return [
+      `The room's Redis at ${where} refused the user and password (${message.split(" ")[0]}).`,
+      role === "attendee"
+        ? "Copy the join line your instructor gave you again, whole (the user and password are in it); if it still fails, the board may have been started again with a new room: ask for the current line."
+        : "Check the user and password in --redis-url (redis://user:password@host:port); with the default user, only the password: redis://:password@host:port.",
+    ];
+  }
+  if (/NOAUTH/i.test(message)) {
+    return [
+      `The room's Redis at ${where} needs a password, and none was given (NOAUTH).`,
+      role === "attendee"
+        ? "Use the join line your instructor gave you, whole: it holds the user and password."
+        : "Put the password in --redis-url: redis://:password@host:port (or redis://user:password@host:port).",
+    ];
+  }
+  return [
+    `The room's Redis at ${where} is unreachable (${message}).`,
+    role === "attendee"
+      ? "Check the room URL your instructor gave you (host and port), and that you are on the workshop's network."
+      : "Is that Redis running and reachable from here? Start one (redis-server --port 6379), or check the host and port in --redis-url.",
+  ];
 }
 
 /** Whether a board opened the room (an attendee joining a typo'd room hears it). */

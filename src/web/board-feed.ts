@@ -71,7 +71,7 @@ const WARN_EVERY_MS = 60_000;
 export async function openBoardFeed(options: BoardFeedOptions): Promise<BoardFeed> {
   const keys = roomKeys(options.room);
   const client = roomConnection(options.redisUrl, { retry: true });
-  await connectRoom(client, options.redisUrl);
+  await connectRoom(client, options.redisUrl, "instructor");
   const token = randomBytes(12).toString("base64url");
   const board = emptyBoard();
   const warn = warnings(options.onWarning);

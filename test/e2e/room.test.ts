@@ -39,6 +39,28 @@ describe("join, leave and the board, from the command line", () => {
     expect(output).toMatch(/The board needs the Redis the room lives in/);
   });
 
+  it("a refused password and an unreachable Redis are told apart, each with its next step", async () => {
+    await using redis = await ownRedis();
+    await using dir = await tempDir();
+    await mkdir(join(dir.path, "workshop"));
+    const wrongUser = redis.url.replace("redis://", "redis://someone:wrong@");
+    const refused = await runCli(["join", formatRoomUrl(wrongUser, "day-1"), "--name", "Ada"], {
+      cwd: dir.path,
+    }).exited;
+    expect(refused.code).toBe(2);
+    expect(refused.output).toMatch(/refused the user and password \(WRONGPASS\)/);
+    expect(refused.output).toMatch(/Copy the join line your instructor gave you again/);
+    expect(refused.output).not.toMatch(/unreachable|Stream isn't writeable/);
+
+    const board = await runCli(["board", "--room", "day-1", "--redis-url", "redis://127.0.0.1:1"], {
+      cwd: dir.path,
+    }).exited;
+    expect(board.code).toBe(2);
+    expect(board.output).toMatch(/is unreachable \(connect ECONNREFUSED 127\.0\.0\.1:1\)/);
+    expect(board.output).toMatch(/Is that Redis running and reachable from here\?/);
+    expect(board.output).not.toMatch(/your instructor gave you/);
+  });
+
   it("an unknown room, then a check published, one skipped, and one the room cannot take", async () => {
     await using redis = await ownRedis();
     await using dir = await tempDir();
