@@ -4,9 +4,9 @@
 // latency, how long until the board shows every result, and the board's memory. Needs
 // redis-server (a private one is started). Not a test: it asserts nothing.
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { findFreePortRange } from "../dist/processes/ports.js";
+import { memoryOf } from "../dist/processes/process-info.js";
 import { findRedis } from "../dist/redis/discover.js";
 import { newAttendeeId, publishToRoom } from "../dist/room/publish.js";
 import { formatRoomUrl } from "../dist/room/room-url.js";
@@ -37,8 +37,8 @@ const boardProcess = spawn(
 );
 let peakKb = 0;
 const sample = async () => {
-  const status = await readFile(`/proc/${boardProcess.pid}/status`, "utf8").catch(() => "");
-  peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+  const use = await memoryOf(boardProcess.pid);
+  peakKb = Math.max(peakKb, use?.peakKb ?? use?.residentKb ?? 0);
 };
 try {
   await new Promise((resolve, reject) => {

@@ -3,11 +3,12 @@
 // run on this machine. Prints a table and writes bench/results/latest.json. Needs wrk (and
 // haproxy for its column): apt-get install -y wrk haproxy. Not a test: it asserts nothing.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { answersHttp } from "../dist/cluster/readiness.js";
 import { findFreePortRange } from "../dist/processes/ports.js";
+import { memoryOf } from "../dist/processes/process-info.js";
 import { findRedis } from "../dist/redis/discover.js";
 
 const root = join(import.meta.dirname, "..");
@@ -193,10 +194,8 @@ async function timeCheck(n, solution, redisUrl, exercise = "01-shared-sessions")
     done = true;
   });
   while (!done) {
-    try {
-      const status = await readFile(`/proc/${child.pid}/status`, "utf8");
-      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    } catch {}
+    const use = await memoryOf(child.pid);
+    peakKb = Math.max(peakKb, use?.peakKb ?? use?.residentKb ?? 0);
     await Promise.race([exited, new Promise((r) => setTimeout(r, 20))]);
   }
   const ms = performance.now() - began;

@@ -4,13 +4,19 @@
 // it: `npm install -g ./session-lab-<version>-offline.tgz`, or `npx --yes ./…-offline.tgz start`.
 // Builds in a staging folder; the repository is left as it is, but for the tarball.
 import { execFileSync } from "node:child_process";
-import { cp, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
+// npm's notices (one line per file of the tarball, ~400 of them) are not news: warnings and
+// errors still show.
 const npm = (args, cwd) =>
-  execFileSync("npm", args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  execFileSync("npm", [...args, "--loglevel=warn"], {
+    cwd,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+  });
 
 // --no-build: dist/ is fresh already (the test suite packs while other tests run the CLI).
 if (!process.argv.includes("--no-build")) npm(["run", "build"], root);
@@ -36,10 +42,14 @@ try {
   delete staged.devDependencies;
   await writeFile(join(stage, "package.json"), `${JSON.stringify(staged, null, 2)}\n`);
   npm(["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], stage);
-  const name = npm(["pack", "--pack-destination", root], stage).trim().split("\n").at(-1);
-  const offline = name.replace(/\.tgz$/, "-offline.tgz");
-  await rename(join(root, name), join(root, offline));
-  console.log(offline);
+  const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", root], stage));
+  const offline = packed.filename.replace(/\.tgz$/, "-offline.tgz");
+  await rename(join(root, packed.filename), join(root, offline));
+  const megabytes = ((await stat(join(root, offline))).size / 1024 / 1024).toFixed(1);
+  console.log(
+    `✔ Wrote ${offline} (${megabytes} MB, ${packed.entryCount} files, every dependency inside).`,
+  );
+  console.log(`  Hand it out; attendees install it with no network: npm install -g ./${offline}`);
 } finally {
   await rm(stage, { recursive: true, force: true });
 }

@@ -16,15 +16,17 @@ export class LabError extends Error {
 /** Bad options or arguments. */
 export class UsageError extends LabError {}
 
-/** A port the lab needs is already taken. */
+/** A port the lab needs is already taken; `said`, when what holds it is known. */
 export class PortInUseError extends LabError {
   constructor(
     readonly port: number,
     readonly role: string,
+    said?: { readonly message: string; readonly hint: string },
   ) {
     super(
-      `Port ${port} (${role}) is already in use.`,
-      `Stop whatever is using it (is another session-lab still running?), or choose other ports with --port <p>.`,
+      said?.message ?? `Port ${port} (${role}) is already in use.`,
+      said?.hint ??
+        `Stop whatever is using it (is another session-lab still running?), or choose other ports with --port <p>.`,
     );
   }
 }
@@ -75,3 +77,20 @@ export class RedisUnavailableError extends LabError {}
 
 /** The user stopped the command (Ctrl-C, SIGTERM) before it had a result. */
 export class InterruptedError extends LabError {}
+
+/** A check stopped by Ctrl-C or SIGTERM: nothing of it is graded, and nothing is printed as a result. */
+export function checkInterrupted(): InterruptedError {
+  return new InterruptedError(
+    "The check was interrupted, so nothing was graded.",
+    "Run it again to get a verdict.",
+  );
+}
+
+/** Throws the interruption when the signal has aborted: the step after it must not run. */
+export function throwIfInterrupted(
+  signal: AbortSignal | undefined,
+  error: () => InterruptedError = () =>
+    new InterruptedError("Interrupted before the lab was up.", "Run it again."),
+): void {
+  if (signal?.aborted) throw error();
+}

@@ -47,7 +47,14 @@ export type LabEvent =
       ms: number;
       interactive: boolean;
     }
-  | { type: "cluster:restarting"; reason: "key" | "change"; file?: string }
+  | {
+      type: "cluster:restarting";
+      reason: "key" | "change";
+      /** The file saved (the latest, when a burst saved several). */
+      file?: string;
+      /** How many other files that burst changed. */
+      more?: number;
+    }
   | { type: "cluster:restarted"; ms: number }
   | { type: "cluster:failed"; message: string; hint: string; lastLines: readonly string[] }
   | {
@@ -59,10 +66,27 @@ export type LabEvent =
       ms: number;
       setCookie: boolean;
     }
-  | { type: "hint"; exercise: string; number: number; total: number; text: string }
+  | {
+      type: "hint";
+      exercise: string;
+      number: number;
+      total: number;
+      text: string;
+      /** The last hint, shown again. */
+      repeated: boolean;
+      /** On the last hint: the command that shows the reference solution. */
+      solution?: string;
+    }
+  /** The exercise a command is about, said first: check's and solution's opening line. */
+  | { type: "exercise:chosen"; command: "check" | "solution"; exercise: string; title: string }
   | { type: "check:begin"; exercise: string; title: string; target: string; redis: string }
   | { type: "scenario"; result: ScenarioResult }
-  | { type: "check:end"; report: CheckReport }
+  | {
+      type: "check:end";
+      report: CheckReport;
+      /** Where the next hint is, for a failure: a key of the running start, or a command. */
+      hint?: { readonly key: string } | { readonly command: string };
+    }
   /** A check asked for while `start` runs (the c key) that could not run at all. */
   | { type: "check:failed"; message: string; hint: string }
   | {
@@ -137,7 +161,17 @@ export type LabEvent =
   | { type: "room:left"; room: string | undefined }
   | { type: "room:published"; room: string; name: string }
   | { type: "ui:ready"; url: string; buttons: boolean }
-  | { type: "exercise:next"; id: string; title: string; command: string }
+  | {
+      type: "exercise:next";
+      id: string;
+      title: string;
+      /** The command that moves the workspace on to it. */
+      command: string;
+      /** The exercise every bare command stays on until then. */
+      current: string;
+      /** Said inside a running start, which has to be quit first. */
+      running: boolean;
+    }
   | { type: "stopping"; reason: string }
   | { type: "stopped" };
 

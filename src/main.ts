@@ -4,6 +4,7 @@ import { detectInvocation, setInvocation } from "./invocation.js";
 import { OUTCOME_EXIT_CODES, type Outcome } from "./outcome.js";
 import { groupAlive } from "./processes/process-info.js";
 import { killAllAndWait, killAllNow } from "./processes/registry.js";
+import { supportsUnicode, toAscii, wrapLine } from "./report/terminal.js";
 
 /** 128 + the signal's number: the shell's convention for a command a signal ended. */
 const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
@@ -53,12 +54,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       return;
     }
     received = signal;
-    // As docker compose does: say what is happening and how to hurry it.
-    process.stderr.write(`\nStopping (${signal})… press Ctrl-C again to stop at once.\n`);
+    // Aborting first takes a progress line off the screen before this line is written.
     controller.abort();
+    // As docker compose does: say what is happening and how to hurry it.
+    say(`\nStopping (${signal})… press Ctrl-C again to stop at once.\n`);
     // Whatever the command was waiting for, the lab is gone within a few seconds of the signal.
     setTimeout(() => {
-      process.stderr.write(
+      say(
         `✘ Stopping took longer than ${STOP_DEADLINE_MS / 1000} s; killed everything the lab started.\n`,
       );
       killAllNow();
@@ -114,21 +116,35 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 function reportError(error: unknown): void {
   const debug = /\bsession-lab\b/.test(process.env.DEBUG ?? "");
   if (error instanceof LabError) {
-    process.stderr.write(`✘ ${error.message}\n  ${error.hint}\n`);
+    say(`✘ ${error.message}\n  ${error.hint}\n`);
     if (debug) process.stderr.write(`${error.stack}\n`);
     return;
   }
   const fsProblem = fileSystemProblem(error);
   if (fsProblem) {
-    process.stderr.write(`✘ ${fsProblem}\n  ${FS_HINT}\n`);
+    say(`✘ ${fsProblem}\n  ${FS_HINT}\n`);
     if (debug) process.stderr.write(`${(error as Error).stack}\n`);
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(
+  say(
     `✘ session-lab failed unexpectedly: ${message}\n  Run again with DEBUG=session-lab for details, and report it if it persists.\n`,
   );
   if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+}
+
+/** Writes the lab's own lines to stderr as the reporter writes its: wrapped on a terminal, in ASCII without Unicode. */
+function say(text: string): void {
+  const ascii = supportsUnicode(process.env) ? text : toAscii(text);
+  const columns = process.stderr.isTTY ? process.stderr.columns : undefined;
+  process.stderr.write(
+    columns
+      ? ascii
+          .split("\n")
+          .map((line) => wrapLine(line, columns))
+          .join("\n")
+      : ascii,
+  );
 }
 
 const FS_CAUSES: Record<string, string> = {

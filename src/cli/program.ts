@@ -26,9 +26,15 @@ export async function runCli(context: CliContext): Promise<Outcome> {
       writeOut: (s) => context.stdout.write(s),
       writeErr: (s) => context.stderr.write(s),
     });
-  registerClusterCommands(program, context, setOutcome);
-  registerWorkspaceCommands(program, context, setOutcome);
-  registerRoomCommands(program, context, setOutcome);
+  // Accepted before or after any command, as chalk (and every tool following no-color.org) reads it.
+  program.option("--no-color", "print no colours (also NO_COLOR=1)");
+  const withColor: CliContext = {
+    ...context,
+    color: () => (program.opts().color === false ? false : undefined),
+  };
+  registerClusterCommands(program, withColor, setOutcome);
+  registerWorkspaceCommands(program, withColor, setOutcome);
+  registerRoomCommands(program, withColor, setOutcome);
 
   try {
     await program.parseAsync([...context.argv], { from: "user" });

@@ -16,6 +16,8 @@ export interface CliContext {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   readonly stdin: NodeJS.ReadStream;
+  /** --no-color, given anywhere on the command line: false; else undefined (detected). */
+  readonly color?: () => false | undefined;
 }
 
 /** Lets a command's action say how it ended; main turns that into the exit code. */
@@ -71,11 +73,17 @@ export async function reporter(
     const { createJsonLinesReporter } = await import("../report/json.js");
     return createJsonLinesReporter(context.stdout);
   }
-  const { createPrettyReporter } = await import("../report/pretty.js");
+  const [{ createPrettyReporter }, { supportsUnicode }] = await Promise.all([
+    import("../report/pretty.js"),
+    import("../report/terminal.js"),
+  ]);
   return createPrettyReporter({
     out: context.stdout,
     quiet: raw.quiet,
-    color: wantsColor(context.env),
+    color: context.color?.() ?? wantsColor(context.env),
+    ascii: !supportsUnicode(context.env),
+    live: context.env.TERM !== "dumb",
+    signal: context.signal,
   });
 }
 

@@ -55,6 +55,8 @@ export function registerWorkspaceCommands(
   withDirOption(program.command("solution").argument("[exercise]", EXERCISE_ARGUMENT))
     .description("show how the reference solution differs from the starter")
     .option("--apply", "write the solution into your workspace (your files are backed up first)")
+    // It asks nothing (the backup is its safety), but takes --yes as reset does.
+    .option("-y, --yes", "do not ask for confirmation (--apply asks none: it backs up first)")
     .action(async (exercise: string | undefined, raw: { dir?: string; apply?: boolean }) => {
       const { solution } = await import("../commands/solution.js");
       await solution({

@@ -1,14 +1,15 @@
-import { InterruptedError } from "../errors.js";
-import { typed } from "../invocation.js";
+import { checkInterrupted, throwIfInterrupted } from "../errors.js";
+import type { EventOf } from "../events.js";
 import { checkCluster, REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
 import { countCheck } from "../lab/count-check.js";
 import type { LabOptions } from "../lab/lab-options.js";
+import { announceNext, hintReference } from "../lab/next-step.js";
 import { type Lab, openLab } from "../lab/setup.js";
 import type { CheckReport } from "../model/check-report.js";
 import { bootThroughUrl } from "../scenarios/boot.js";
 import type { CheckTarget } from "../scenarios/context.js";
 import { runCheck } from "../scenarios/runner.js";
-import { nextExercise } from "../workspace/progress.js";
+import { chooseExercise } from "../workspace/progress.js";
 
 export interface CheckOptions extends Omit<LabOptions, "port"> {
   /** Stops the check; it then throws InterruptedError instead of grading half a run. */
@@ -22,9 +23,21 @@ export interface CheckOptions extends Omit<LabOptions, "port"> {
  * through the proxy and returns the report. A failed grade is a result, not an exception.
  */
 export async function check(options: CheckOptions): Promise<CheckReport> {
-  const lab = await openLab(options);
+  // Which exercise this is, said before anything else happens.
+  const { exercise } = await chooseExercise(options.exercise, options.dir);
+  options.emit({
+    type: "exercise:chosen",
+    command: "check",
+    exercise: exercise.id,
+    title: exercise.title,
+  });
+  const lab = await openLab({ ...options, exercise: exercise.id }).catch((error: unknown) => {
+    throwIfInterrupted(options.signal, checkInterrupted);
+    throw error;
+  });
   let report: CheckReport;
   try {
+    const hint = await hintReference(options.dir, lab.exercise);
     report = lab.cluster
       ? await checkCluster(
           { ...lab, cluster: lab.cluster },
@@ -32,37 +45,29 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
             instances: { boot: true },
             emit: options.emit,
             signal: options.signal,
+            hint,
           },
         )
-      : await checkUrl(lab, options, options.url ?? "");
+      : await checkUrl(lab, options, options.url ?? "", hint);
   } finally {
     await lab.close();
   }
-  if (options.signal.aborted) {
-    throw new InterruptedError(
-      "The check was interrupted, so nothing was graded.",
-      "Run it again to get a verdict.",
-    );
-  }
+  throwIfInterrupted(options.signal, checkInterrupted);
   await countCheck(lab, report, {
     dir: options.dir,
     publish: !options.noBoard,
     emit: options.emit,
   });
-  if (report.verdict === "pass" && lab.modes.work === "attendee" && !options.url) {
-    const next = await nextExercise(lab.exercise);
-    if (next)
-      options.emit({
-        type: "exercise:next",
-        id: next.id,
-        title: next.title,
-        command: typed(`start ${next.id.split("-")[0]}`),
-      });
-  }
+  await announceNext(lab, report, options.emit, false);
   return report;
 }
 
-async function checkUrl(lab: Lab, options: CheckOptions, url: string): Promise<CheckReport> {
+async function checkUrl(
+  lab: Lab,
+  options: CheckOptions,
+  url: string,
+  hint: EventOf<"check:end">["hint"],
+): Promise<CheckReport> {
   const began = performance.now();
   const { exercise, redisLabel } = lab;
   options.emit({
@@ -88,5 +93,7 @@ async function checkUrl(lab: Lab, options: CheckOptions, url: string): Promise<C
     began,
     emit: options.emit,
     targetInfo: { kind: "url", url, redis: redisLabel },
+    signal: options.signal,
+    hint,
   });
 }

@@ -23,6 +23,12 @@ export interface SolutionResult {
 /** Shows how the reference solution differs from the starter; with apply, puts it in the workspace. */
 export async function solution(options: SolutionOptions): Promise<SolutionResult> {
   const exercise = await resolveExercise(options.exercise, options.dir);
+  options.emit({
+    type: "exercise:chosen",
+    command: "solution",
+    exercise: exercise.id,
+    title: exercise.title,
+  });
   const changes = await solutionChanges(exercise);
   for (const change of changes) options.emit({ type: "diff", ...change });
   const changed = changes.map((c) => c.file);

@@ -1,3 +1,4 @@
+import { InterruptedError } from "../errors.js";
 import {
   type InteractiveOptions,
   runInteractive,
@@ -6,12 +7,12 @@ import {
 } from "../lab/interactive.js";
 import type { LabOptions } from "../lab/lab-options.js";
 import { withLivePage } from "../lab/live-page.js";
-import { openLab } from "../lab/setup.js";
+import { type Lab, openLab } from "../lab/setup.js";
 
 export type { StartAction } from "../lab/interactive.js";
 
 export interface StartOptions
-  extends Omit<LabOptions, "port" | "url">,
+  extends Omit<LabOptions, "port" | "url" | "signal">,
     Omit<InteractiveOptions, "dir" | "publish"> {
   /** The proxy's port; instances take the next `instances` ports. */
   readonly port: number;
@@ -29,7 +30,15 @@ export interface StartResult {
  */
 export async function start(options: StartOptions): Promise<StartResult> {
   const { live, emit } = withLivePage(options.ui !== undefined, options.emit);
-  const lab = await openLab({ ...options, emit });
+  let lab: Lab;
+  try {
+    lab = await openLab({ ...options, emit });
+  } catch (error) {
+    // Ctrl-C while the lab was being set up: what was set up is gone already; nothing failed.
+    if (!(error instanceof InterruptedError && options.signal.aborted)) throw error;
+    options.emit({ type: "stopped" });
+    return { stoppedBy: "signal" };
+  }
   // The page's buttons act as the keys do, through the same listener.
   const listeners = new Set<(action: StartAction) => void>();
   const act = (action: StartAction) => {

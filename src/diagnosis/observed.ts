@@ -1,5 +1,18 @@
 import type { CauseId, Confidence } from "../model/results.js";
-import { ATTRIBUTE_HINTS, SHARED_STORE_HINT, SHORT_TTL_HINT } from "./hints.js";
+import type { Hint } from "../model/track.js";
+import {
+  ATTRIBUTE_HINTS,
+  CLIENT_FROM_ENV_HINT,
+  NO_COOKIE_HINT,
+  ONE_COOKIE_NAME_HINT,
+  ONE_PREFIX_HINT,
+  ONE_SECRET_HINT,
+  SAME_DATABASE_HINT,
+  SHARED_STORE_HINT,
+  SHORT_TTL_HINT,
+  STORE_IN_REDIS_HINT,
+  URL_AS_IT_IS_HINT,
+} from "./hints.js";
 import {
   carries,
   isRead,
@@ -14,7 +27,8 @@ import {
 export interface ObservedDiagnosis {
   readonly causeId: CauseId;
   readonly cause: string;
-  readonly hint: string;
+  /** In the words of each track where it names a library. */
+  readonly hint: Hint;
   /** The decisive observations, in words an attendee can check. */
   readonly evidence: readonly string[];
   readonly confidence: Confidence;
@@ -73,7 +87,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
       return {
         cause:
           "the app sends no session cookie at all, so every request is a new visitor: is the cookie marked `secure` while the site is served over plain http?",
-        hint: "Leave the cookie's `secure` off over plain http (express-session and @fastify/session send no cookie at all otherwise), or set it behind https only.",
+        hint: NO_COOKIE_HINT,
         evidence: [
           `the answer to /session/set/${o.value} on ${on(o.setter.port)} carried no Set-Cookie header`,
           wrote
@@ -91,7 +105,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
       if (new Set(named.map((c) => [...c.names].sort().join(","))).size < 2) return undefined;
       return {
         cause: "the instances name their session cookie differently, so each ignores the other's",
-        hint: "Give every instance the same cookie name (the session library's `name` or `key` option), not one made from the port.",
+        hint: ONE_COOKIE_NAME_HINT,
         evidence: named.map((c) => `${on(c.port)} sets a cookie named ${c.names.join(", ")}`),
         confidence: "confirmed",
       };
@@ -146,7 +160,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
         if (read)
           return {
             cause: `each instance uses its own Redis database: ${on(o.setter.port)} keeps the session in database ${written.db}, ${on(r.port)} looks in database ${read.db}`,
-            hint: "Use the database REDIS_URL names for every instance: pass process.env.REDIS_URL to the client as it is, with no db or SELECT of your own.",
+            hint: SAME_DATABASE_HINT,
             evidence: [
               `${on(r.port)} read ${inDb(read)} and found nothing; ${on(o.setter.port)} wrote ${inDb(written)}`,
             ],
@@ -170,7 +184,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
         if (read)
           return {
             cause: `the instances keep sessions under different key prefixes: ${on(r.port)} looks for the same session under another key than the one ${on(o.setter.port)} wrote`,
-            hint: "Use one key prefix for every instance: the SESSION_PREFIX the lab passes (the store's `prefix` option), with nothing per port.",
+            hint: ONE_PREFIX_HINT,
             evidence: [
               `${on(r.port)} read ${inDb(read)} and found nothing; ${on(o.setter.port)} wrote ${inDb(written)}`,
             ],
@@ -196,7 +210,7 @@ export const SPLIT_RULES: readonly Rule<SplitObservations & { value: string }>[]
       if (!other) return undefined;
       return {
         cause: `the instances sign or encrypt the session cookie with different secrets: ${on(other.port)} does not accept the cookie ${on(o.setter.port)} gave, so it never looks the session up`,
-        hint: "Sign (or encrypt) the cookie with the same secret on every instance: the SESSION_SECRET the lab passes, not one made per instance or per start.",
+        hint: ONE_SECRET_HINT,
         evidence: [
           `${on(o.setter.port)} wrote ${inDb(written)}`,
           `the visitor's cookie, sent to ${on(other.port)} directly, made it read nothing of that key${other.reissued ? `, and it answered with a new ${other.reissued} cookie` : ""}`,
@@ -276,7 +290,7 @@ export const STORE_RULES: readonly Rule<StoreObservations & { value: string }>[]
       if (!written || written.db === o.labDb) return undefined;
       return {
         cause: `the sessions are in Redis database ${written.db}, not in database ${o.labDb} that REDIS_URL names`,
-        hint: "Pass process.env.REDIS_URL to the client as it is, with no database of your own.",
+        hint: URL_AS_IT_IS_HINT,
         evidence: [
           `${on(o.setter.port)} wrote ${inDb(written)} of ${o.redisLabel}; REDIS_URL names database ${o.labDb}`,
         ],
@@ -291,7 +305,7 @@ export const STORE_RULES: readonly Rule<StoreObservations & { value: string }>[]
         ? {
             cause:
               "the sessions are in another Redis than the one in REDIS_URL: the app names its own Redis, and breaks wherever the Redis is elsewhere",
-            hint: "Create the client with process.env.REDIS_URL, not a URL written in the code.",
+            hint: CLIENT_FROM_ENV_HINT,
             evidence: [
               `:${o.otherRedis.port} is connected to ${o.otherRedis.address}, a Redis (it answers PING)`,
               `and no instance wrote a session to ${o.redisLabel}`,
@@ -307,7 +321,7 @@ export const STORE_RULES: readonly Rule<StoreObservations & { value: string }>[]
         ? {
             cause:
               "the session lives in the cookie itself (cookie-session, a JWT): nothing is stored on the server, so it cannot be revoked and its size is limited",
-            hint: "Store the sessions in Redis, using the REDIS_URL the lab passes to every instance.",
+            hint: STORE_IN_REDIS_HINT,
             evidence: [
               "the session cookie carries the value that was set",
               `and no instance wrote a session to ${o.redisLabel}`,
@@ -324,7 +338,7 @@ export const STORE_RULES: readonly Rule<StoreObservations & { value: string }>[]
       return {
         cause:
           "the instances share one folder on this machine: that breaks as soon as they run on separate machines",
-        hint: "Store the sessions in Redis, using the REDIS_URL the lab passes to every instance.",
+        hint: STORE_IN_REDIS_HINT,
         evidence: shared.map((f) => `session files written under ${f.dir}/`),
         confidence: "confirmed",
       };

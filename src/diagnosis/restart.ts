@@ -1,5 +1,5 @@
 import type { Verdict } from "../model/results.js";
-import { SHORT_TTL_HINT } from "./hints.js";
+import { OUTLIVE_RESTART_HINT, SHORT_TTL_HINT } from "./hints.js";
 import type { KeyTouch } from "./observations.js";
 
 /** A session's key as the lab read it: where, and its PTTL (-1 without expiry). */
@@ -72,7 +72,7 @@ function explainRestartFrom(
       causeId: "memory-store",
       cause:
         "the sessions live in the instances' memory (express-session's default MemoryStore, or a Map): every restart loses them",
-      hint: "Keep the sessions in Redis, which outlives any instance: connect-redis with the REDIS_URL the lab passes.",
+      hint: OUTLIVE_RESTART_HINT,
       evidence: [`no key for this session in ${redisLabel} before the restart`],
     };
   }

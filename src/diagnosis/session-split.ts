@@ -1,5 +1,15 @@
 import type { CauseId } from "../model/results.js";
-import { ATTRIBUTE_HINTS, SHARED_STORE_HINT } from "./hints.js";
+import type { Hint } from "../model/track.js";
+import {
+  ATTRIBUTE_HINTS,
+  CLIENT_FROM_ENV_HINT,
+  ONE_COOKIE_NAME_HINT,
+  ONE_PREFIX_HINT,
+  ONE_SECRET_HINT,
+  SAME_DATABASE_HINT,
+  SHARED_STORE_HINT,
+  URL_AS_IT_IS_HINT,
+} from "./hints.js";
 
 /** What the lab found out about one session, beyond what the pages showed. Pure data. */
 export interface SessionFacts {
@@ -31,7 +41,7 @@ export interface SessionFacts {
 export interface Diagnosis {
   readonly causeId: CauseId;
   readonly cause: string;
-  readonly hint: string;
+  readonly hint: Hint;
   readonly evidence: readonly string[];
 }
 
@@ -55,7 +65,7 @@ export function diagnoseSplit(facts: SessionFacts): Diagnosis {
     return {
       causeId: "cookie-name-mismatch",
       cause: "the instances name their session cookie differently, so each ignores the other's",
-      hint: "Give every instance the same cookie name (express-session's `name` option), not one made from the port.",
+      hint: ONE_COOKIE_NAME_HINT,
       evidence: named.map((c) => `${where(c.port)} sets a cookie named ${c.names.join(", ")}`),
     };
   }
@@ -64,7 +74,7 @@ export function diagnoseSplit(facts: SessionFacts): Diagnosis {
     return {
       causeId: "per-instance-db",
       cause: `the session is in Redis database ${key.db}, but the other instance reads database ${facts.labDb}: each instance chooses its own database`,
-      hint: "Use the database REDIS_URL names for every instance: pass process.env.REDIS_URL to the client as it is, with no db or SELECT of your own.",
+      hint: SAME_DATABASE_HINT,
       evidence: [`the session is key ${key.key} in database ${key.db} of ${facts.redisLabel}`],
     };
   }
@@ -73,7 +83,7 @@ export function diagnoseSplit(facts: SessionFacts): Diagnosis {
     return {
       causeId: "per-instance-prefix",
       cause: `the session is in Redis under the prefix ${prefix || "(none)"}, which only the instance that wrote it reads: the prefix differs per instance`,
-      hint: "Use one key prefix for every instance: the SESSION_PREFIX the lab passes (connect-redis's `prefix` option), with nothing per port.",
+      hint: ONE_PREFIX_HINT,
       evidence: [`the session is in Redis as ${key.key}; the lab's prefix is ${facts.labPrefix}`],
     };
   }
@@ -87,7 +97,7 @@ export function diagnoseSplit(facts: SessionFacts): Diagnosis {
       causeId: "secret-mismatch",
       cause:
         "the session is in Redis, but the other instance does not accept the cookie: the instances sign cookies with different secrets",
-      hint: "Sign the cookie with the same secret on every instance: the SESSION_SECRET the lab passes, not one made per instance.",
+      hint: ONE_SECRET_HINT,
       evidence: [`the session is in Redis as ${key.key}`, ...reissued],
     };
   }
@@ -130,7 +140,7 @@ export function diagnoseUnshared(facts: SessionFacts): Diagnosis {
     return {
       causeId: "other-database",
       cause: `the sessions are in Redis database ${facts.redisKey.db}, not in database ${facts.labDb} that REDIS_URL names`,
-      hint: "Pass process.env.REDIS_URL to the client as it is, with no database of your own.",
+      hint: URL_AS_IT_IS_HINT,
       evidence: [`the session is key ${facts.redisKey.key} in database ${facts.redisKey.db}`],
     };
   }
@@ -139,7 +149,7 @@ export function diagnoseUnshared(facts: SessionFacts): Diagnosis {
       causeId: "other-redis",
       cause:
         "the sessions are in another Redis than the one in REDIS_URL: the app names its own Redis, and breaks wherever the Redis is elsewhere",
-      hint: "Create the client with process.env.REDIS_URL, not a URL written in the code.",
+      hint: CLIENT_FROM_ENV_HINT,
       evidence: [
         `the session is in ${facts.otherRedis.url} as ${facts.otherRedis.key}, not in ${facts.redisLabel}`,
       ],
@@ -168,7 +178,7 @@ export function diagnoseUnshared(facts: SessionFacts): Diagnosis {
     causeId: "other-redis",
     cause:
       "the sessions are shared, but not through the Redis in REDIS_URL: does the app name another Redis (or store) of its own?",
-    hint: "Create the client with process.env.REDIS_URL, not a URL written in the code.",
+    hint: CLIENT_FROM_ENV_HINT,
     evidence: [`no key for this session in ${facts.redisLabel}, in any database`],
   };
 }

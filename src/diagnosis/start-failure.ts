@@ -69,6 +69,16 @@ export function diagnoseStartFailure(failure: StartFailure): {
       hint: "The app could not use Redis: is a Redis running, and is REDIS_URL passed to the client?",
     };
   }
+  if (lastLines.every((line) => line.trim() === "")) {
+    return {
+      causeId: "app-did-not-start",
+      message: `${message.slice(0, -1)}, and printed nothing.`,
+      hint:
+        code === 0 && !signal
+          ? "The command ended at once without an error: it must start the app's web server on APP_PORT and keep it running, not return (is it the command that starts the app?)."
+          : "Run the same command in a terminal of your own to see why it stops; the app must start a web server on APP_PORT and keep running.",
+    };
+  }
   return {
     causeId: "app-did-not-start",
     message,

@@ -1,6 +1,6 @@
 import { CannotRunError } from "../client/client.js";
-import { AppStartError } from "../errors.js";
-import type { Emit } from "../events.js";
+import { AppStartError, checkInterrupted, throwIfInterrupted } from "../errors.js";
+import type { Emit, EventOf } from "../events.js";
 import { type CheckReport, elapsedSince } from "../model/check-report.js";
 import { bootFailed, bootOfRunning, bootPassed } from "../scenarios/boot.js";
 import type { CheckTarget } from "../scenarios/context.js";
@@ -19,6 +19,8 @@ export interface ClusterCheckOptions {
   readonly emit: Emit;
   /** Stops the check after the request under way. */
   readonly signal: AbortSignal;
+  /** Where the attendee finds the next hint, said under a failure. */
+  readonly hint?: EventOf<"check:end">["hint"];
 }
 
 /**
@@ -61,6 +63,8 @@ export async function checkCluster(
     began,
     emit,
     targetInfo,
+    signal,
+    hint: options.hint,
   });
   return report;
 }
@@ -70,9 +74,12 @@ async function bootCluster(cluster: LabCluster, signal: AbortSignal) {
   try {
     await cluster.instances.start(signal);
   } catch (error) {
+    throwIfInterrupted(signal, checkInterrupted);
     if (!(error instanceof AppStartError)) throw error;
     return bootFailed(error, elapsedSince(started));
   }
+  // Interrupted while booting: the instances did not all answer, so boot did not pass.
+  throwIfInterrupted(signal, checkInterrupted);
   cluster.setAvailable(true);
   return bootPassed(
     cluster.upstreams.map((u) => u.port),
@@ -117,6 +124,7 @@ function clusterTarget(
       ? Number(cluster.app.env.SESSION_TTL_SECONDS) * 1000
       : undefined,
     redisControl: lab.redis?.control,
+    failover: lab.redis?.failover,
     down: () => cluster.instances.instances.filter((i) => !i.running).map((i) => i.ref.port),
     watched: () => cluster.instances.instances.map((i) => ({ port: i.ref.port, pid: i.pid })),
     instanceUrl: (port) => `http://${cluster.host}:${port}`,

@@ -1,12 +1,14 @@
 import { findPython, PYTHON_INSTALL } from "../cluster/python.js";
+import { LabError } from "../errors.js";
 import { typed } from "../invocation.js";
 import { instancePorts, isPortFree } from "../processes/ports.js";
 import { connectRoom, roomConnection } from "../redis/room-store.js";
 import { maskRedisUrl } from "../redis/url.js";
 import { readMembership } from "../room/membership.js";
 import { parseRoomUrl } from "../room/room-url.js";
-import { isDirectory, isWritable, nearestExisting } from "../workspace/fs.js";
-import { displayPath } from "../workspace/workspace.js";
+import { nearestExisting } from "../workspace/fs.js";
+import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
+import { AIRPLAY_SETTING, type PortHolder, portHolder } from "./port-trouble.js";
 
 /** One line of `doctor`'s report. */
 export interface DoctorCheck {
@@ -24,34 +26,65 @@ export interface DoctorCheck {
 export async function checkPorts(options: {
   port: number;
   instances: number;
+  dir: string;
 }): Promise<DoctorCheck> {
   const ports = [options.port, ...instancePorts(options.port, options.instances)];
-  const taken = [];
+  const taken: number[] = [];
   for (const port of ports) if (!(await isPortFree(port, "127.0.0.1"))) taken.push(port);
+  if (taken.length === 0)
+    return { name: "ports", ok: true, detail: `${ports.join(", ")} are free` };
+  const holders = await Promise.all(taken.map((port) => portHolder(port, options.dir)));
+  // Held by this workspace's own start: the lab is running, which is all well.
+  const own = holders[0]?.kind === "own-start" ? holders[0] : undefined;
+  const allOwn = holders.every((h) => h?.kind === "own-start" && h.pid === own?.pid);
+  if (own && allOwn && taken.length === ports.length)
+    return {
+      name: "ports",
+      ok: true,
+      detail: `${taken.join(", ")} are your running session-lab start's (pid ${own.pid}${own.exercise ? `, ${own.exercise}` : ""})`,
+    };
+  const said = holders.map((h, i) => `${taken[i]}${h ? ` (${holderWords(h)})` : ""}`);
+  const denied = holders.some((h) => h?.kind === "no-permission");
+  const allDenied = holders.every((h) => h?.kind === "no-permission");
   return {
     name: "ports",
-    ok: taken.length === 0,
-    detail: taken.length === 0 ? `${ports.join(", ")} are free` : `${taken.join(", ")} in use`,
-    hint:
-      taken.length === 0
-        ? undefined
+    ok: false,
+    detail: `${said.join(", ")} ${allDenied ? "cannot be used" : "in use"}`,
+    hint: denied
+      ? "Ports below 1024 need root: use --port 5000."
+      : holders.some((h) => h?.kind === "airplay")
+        ? `Turn off AirPlay Receiver (${AIRPLAY_SETTING}), or run with --port 6000.`
         : `Stop what uses them, or run with --port ${options.port + 1000}.`,
   };
 }
 
+function holderWords(holder: PortHolder): string {
+  switch (holder.kind) {
+    case "own-start":
+      return `your session-lab start, pid ${holder.pid}`;
+    case "airplay":
+      return `macOS's AirPlay Receiver, ControlCenter pid ${holder.pid}`;
+    case "program":
+      return `pid ${holder.pid}, ${holder.command}`;
+    case "other-user":
+      return "another user's program";
+    case "no-permission":
+      return "below 1024: root only";
+  }
+}
+
+/** Whether a lab could use the workspace: the very checks `start` makes, in the same words. */
 export async function checkWorkspace(dir: string): Promise<DoctorCheck> {
-  const existing = await nearestExisting(dir);
-  const folder = await isDirectory(existing);
-  const writable = folder && (await isWritable(existing));
-  const where =
-    existing === dir ? `${displayPath(dir)} is` : `${displayPath(dir)} can be created and is`;
+  const problem = await assertUsableWorkspace(dir, false).then(
+    () => undefined,
+    (error: unknown) => (error instanceof LabError ? error : undefined),
+  );
+  if (problem) return { name: "workspace", ok: false, detail: problem.message, hint: problem.hint };
+  const exists = (await nearestExisting(dir)) === dir;
   return {
     name: "workspace",
-    ok: writable,
-    detail: !folder
-      ? `${displayPath(existing)} is a file, not a folder`
-      : `${where} ${writable ? "writable" : "not writable"}`,
-    hint: writable ? undefined : "Choose a folder you can write to with --dir.",
+    ok: true,
+    detail: `${displayPath(dir)} ${exists ? "is writable" : "can be created (its folder is writable)"}`,
   };
 }
 

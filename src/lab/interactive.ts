@@ -6,6 +6,7 @@ import { watchExercise } from "../workspace/watch.js";
 import { checkCluster } from "./check-cluster.js";
 import { CleanupStack, untilAborted } from "./cleanup-stack.js";
 import { countCheck } from "./count-check.js";
+import { announceNext, commandAbout, hintReference } from "./next-step.js";
 import { serialise } from "./serialise.js";
 import type { Lab, LabCluster } from "./setup.js";
 
@@ -45,7 +46,9 @@ export async function runInteractive(
   const stop = new AbortController();
   let stoppedBy = "signal" as StoppedBy;
   const onAbort = () => stop.abort();
-  options.signal.addEventListener("abort", onAbort, { once: true });
+  // A signal that came while the lab was set up counts too: an abort event fires only once.
+  if (options.signal.aborted) stop.abort();
+  else options.signal.addEventListener("abort", onAbort, { once: true });
   const cleanup = new CleanupStack();
   cleanup.defer(() => options.signal.removeEventListener("abort", onAbort));
   // A failure nobody can wait for (a restart started by a save) ends the lab and is rethrown.
@@ -91,8 +94,8 @@ export async function runInteractive(
 
     const watchDir = cluster.app.watchDir;
     if (options.watch && watchDir) {
-      const watcher = watchExercise(watchDir, exercise.sessionDirs, (file) => {
-        emit({ type: "cluster:restarting", reason: "change", file });
+      const watcher = watchExercise(watchDir, exercise.sessionDirs, ([file, ...more]) => {
+        emit({ type: "cluster:restarting", reason: "change", file, more: more.length });
         restarts.run().catch(fail);
       });
       cleanup.defer(() => watcher.close());
@@ -106,22 +109,32 @@ export async function runInteractive(
         restarts.run().catch(fail);
       } else if (action === "hint") {
         nextHint(options.dir, exercise, cluster.proxy.url).then(
-          (hint) => emit({ type: "hint", exercise: exercise.id, ...hint }),
+          async (hint) =>
+            emit({
+              type: "hint",
+              exercise: exercise.id,
+              ...hint,
+              ...(hint.number === hint.total
+                ? { solution: await commandAbout(options.dir, exercise, "solution") }
+                : {}),
+            }),
           () => {},
         );
       } else if (action === "check" && !checking) {
         // The check's scripted requests are in its report, not in the request trace.
         cluster.traceRequests(false);
-        checking = checkCluster(lab, {
-          instances: { restart: restarts.run },
-          emit,
-          signal: stop.signal,
-        })
-          .then((report) =>
-            stop.signal.aborted
-              ? undefined
-              : countCheck(lab, report, { dir: options.dir, publish: options.publish, emit }),
-          )
+        checking = (async () =>
+          checkCluster(lab, {
+            instances: { restart: restarts.run },
+            emit,
+            signal: stop.signal,
+            hint: options.interactive ? { key: "h" } : await hintReference(options.dir, exercise),
+          }))()
+          .then(async (report) => {
+            if (stop.signal.aborted) return;
+            await countCheck(lab, report, { dir: options.dir, publish: options.publish, emit });
+            await announceNext(lab, report, emit, true);
+          })
           .catch((error: unknown) => {
             if (stop.signal.aborted) return;
             emit({
@@ -142,8 +155,8 @@ export async function runInteractive(
     if (options.actions) cleanup.defer(options.actions(onAction));
 
     await untilAborted(stop.signal);
-    if (!fatal)
-      emit({ type: "stopping", reason: stoppedBy === "quit" ? "q pressed" : "interrupted" });
+    // A signal was announced already, by the one place that saw it (main).
+    if (!fatal && stoppedBy === "quit") emit({ type: "stopping", reason: "q pressed" });
   } finally {
     stop.abort();
     await cleanup.run();

@@ -30,4 +30,6 @@ export interface LabOptions {
   readonly tap?: Emit;
   /** The Python for the Flask track (--python). */
   readonly python?: string;
+  /** Ctrl-C or SIGTERM: set-up stops after the step under way, and undoes what it did. */
+  readonly signal?: AbortSignal;
 }

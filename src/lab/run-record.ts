@@ -1,37 +1,23 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pollUntil } from "../poll.js";
 import { stopMarked } from "../processes/marker.js";
 import { groupAlive, processStartTime } from "../processes/process-info.js";
 import { addGroupRecorder, signalGroup } from "../processes/registry.js";
-import { labDir } from "../workspace/paths.js";
+import { labAlive, type RunRecord, readRunRecords, runsDir } from "../workspace/runs.js";
 
-/** One process group the lab started, recognisable again by its start time. */
-interface RecordedProcess {
-  readonly pgid: number;
-  readonly start: string;
-  readonly command: string;
-}
-
-/** What one running lab has started, in `.session-lab/runs/<runId>.json`. */
-interface RunRecord {
-  /** The value of the run marker every process of the run carries in its environment. */
-  readonly runId?: string;
-  readonly labPid: number;
-  readonly labStart: string;
-  processes: RecordedProcess[];
-}
-
-function runsDir(workspace: string): string {
-  return join(labDir(workspace), "runs");
-}
+/** What a run record says of the lab beside its processes: which kind, which exercise. */
+export type RunAbout = Pick<RunRecord, "kind" | "exercise">;
 
 /**
  * Writes down every process group this lab starts, so that a later run can stop them if this
  * one is killed (SIGKILL gives it no chance to clean up). `close()` removes the record.
  */
-export async function startRunRecord(workspace: string): Promise<{
+export async function startRunRecord(
+  workspace: string,
+  about: RunAbout = {},
+): Promise<{
   readonly runId: string;
   add(pgid: number, command: string): Promise<void>;
   remove(pgid: number): Promise<void>;
@@ -45,6 +31,7 @@ export async function startRunRecord(workspace: string): Promise<{
     runId,
     labPid: process.pid,
     labStart: (await processStartTime(process.pid)) ?? "",
+    ...about,
     processes: [],
   };
   // Writes are chained, so the file always ends up holding the latest list.
@@ -84,18 +71,12 @@ export async function startRunRecord(workspace: string): Promise<{
  */
 export async function stopLeftovers(workspace: string): Promise<Leftover[]> {
   const stopped: Leftover[] = [];
-  const dir = runsDir(workspace);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.endsWith(".json"))) {
-    const path = join(dir, name);
-    let record: RunRecord;
-    try {
-      record = JSON.parse(await readFile(path, "utf8")) as RunRecord;
-    } catch {
+  for (const { path, record } of await readRunRecords(workspace)) {
+    if (!record) {
       await rm(path, { force: true });
       continue;
     }
-    if ((await processStartTime(record.labPid)) === record.labStart) continue;
+    if (await labAlive(record)) continue;
     for (const p of record.processes) {
       if ((await processStartTime(p.pgid)) !== p.start) continue;
       signalGroup(p.pgid, "SIGKILL");
@@ -127,9 +108,10 @@ export async function stopLeftovers(workspace: string): Promise<Leftover[]> {
 export async function beginRun(
   workspace: string,
   onLeftover: (leftover: Leftover) => void,
+  about: RunAbout = {},
 ): Promise<{ runId: string; close: () => Promise<void> }> {
   for (const leftover of await stopLeftovers(workspace)) onLeftover(leftover);
-  const record = await startRunRecord(workspace);
+  const record = await startRunRecord(workspace, about);
   const stopRecording = addGroupRecorder(record);
   return {
     runId: record.runId,

@@ -1,9 +1,10 @@
 import { assertCommandFound } from "../cluster/command.js";
-import { RedisUnavailableError } from "../errors.js";
+import { PortInUseError, RedisUnavailableError, throwIfInterrupted } from "../errors.js";
 import type { Emit, LabEvent } from "../events.js";
 import { assertPortsFree, findFreePortRange, instancePorts } from "../processes/ports.js";
 import { findRedis } from "../redis/discover.js";
 import { startOutageRedis } from "../redis/outage-redis.js";
+import { startSentinelRedis } from "../redis/sentinel-redis.js";
 import type { RedisInUse } from "../redis/server.js";
 import { chooseRedisUrl, type RedisChoice } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
@@ -14,8 +15,10 @@ import { CleanupStack } from "./cleanup-stack.js";
 import { type LabCluster, openCluster } from "./lab-cluster.js";
 import type { LabOptions } from "./lab-options.js";
 import { type LabModes, labModes } from "./modes.js";
+import { explainTakenPort } from "./port-trouble.js";
 import { beginRun } from "./run-record.js";
 import { settleAll } from "./settle.js";
+import { settleWorkspaceOn } from "./which-exercise.js";
 
 export type { LabCluster } from "./lab-cluster.js";
 
@@ -36,6 +39,9 @@ export interface Lab {
 
 /** Events a private lab passes on; its apps' logs and requests matter only when it fails. */
 const PRIVATE_EVENTS = new Set<LabEvent["type"]>([
+  // Only the progress line shows these: a slow boot is not silent.
+  "instance:starting",
+  "instance:ready",
   "workspace:created",
   "workspace:folder-created",
   "redis:missing",
@@ -71,23 +77,36 @@ export async function openLab(options: LabOptions): Promise<Lab> {
     owned ? assertUsableWorkspace(options.dir, false) : undefined,
     owned && options.cmd ? assertCommandFound(options.cmd, options.env, options.cwd) : undefined,
   ]);
+  throwIfInterrupted(options.signal);
   if (owned) warnIfExposed(options.host, emit);
   if (owned && !(await pathExists(options.dir))) {
+    // A new workspace holds no run a killed lab left: its ports are tried before it is made,
+    // so a port the lab cannot have leaves nothing behind.
+    if (options.port !== undefined) await claimPorts(options.port, options);
     await ensureDir(options.dir);
     emit({ type: "workspace:folder-created", dir: displayPath(options.dir) });
   }
 
+  const kind = modes.audience === "attended" ? "start" : "private";
+  if (owned && modes.work === "attendee")
+    await settleWorkspaceOn(options.dir, exercise, kind, emit);
+
   const cleanup = new CleanupStack();
   try {
     const record = owned
-      ? beginRun(options.dir, (l) => emit({ type: "leftover:stopped", ...l }))
+      ? beginRun(options.dir, (l) => emit({ type: "leftover:stopped", ...l }), {
+          kind,
+          exercise: exercise.id,
+        })
       : Promise.resolve(undefined);
     const [run, redis, proxyPort] = await settleAll(cleanup, [
       record,
       // The outage exercise takes its Redis away: it gets one of the lab's own, whatever else.
       owned && exercise.redis === "private"
         ? startOutageRedis(options.env)
-        : findLabRedis(options, chosen, owned, emit),
+        : owned && exercise.redis === "sentinel"
+          ? startSentinelRedis(options.env)
+          : findLabRedis(options, chosen, owned, emit),
       // A fixed port may be held by what a killed run left: it is checked once that is gone.
       !owned
         ? undefined
@@ -97,6 +116,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
     ]);
     if (run) cleanup.defer(() => run.close());
     if (redis) cleanup.defer(() => redis.close());
+    throwIfInterrupted(options.signal);
     const redisLabel = redis ? `${redis.label} (${redis.source})` : "none found";
     const cluster =
       proxyPort === undefined
@@ -110,6 +130,7 @@ export async function openLab(options: LabOptions): Promise<Lab> {
             emit,
             cleanup,
           });
+    throwIfInterrupted(options.signal);
     return { modes, exercise, redis, redisLabel, cluster, close: () => cleanup.run() };
   } catch (error) {
     await cleanup.run().catch(() => {});
@@ -125,7 +146,12 @@ async function findLabRedis(
   emit: Emit,
 ): Promise<RedisInUse | undefined> {
   try {
-    return await findRedis({ chosen, env: options.env, startPrivate: owned });
+    return await findRedis({
+      chosen,
+      env: options.env,
+      startPrivate: owned,
+      signal: options.signal,
+    });
   } catch (error) {
     if (!(error instanceof RedisUnavailableError) || options.solution || chosen) throw error;
     if (owned) emit({ type: "redis:missing", message: error.message, hint: error.hint });
@@ -133,8 +159,14 @@ async function findLabRedis(
   }
 }
 
+/** The proxy's port and the instances', free; otherwise why not (which program, or no right). */
 async function claimPorts(proxyPort: number, options: LabOptions): Promise<number> {
-  await assertPortsFree(proxyPort, instancePorts(proxyPort, options.instances), options.host);
+  try {
+    await assertPortsFree(proxyPort, instancePorts(proxyPort, options.instances), options.host);
+  } catch (error) {
+    if (error instanceof PortInUseError) throw await explainTakenPort(error, options.dir);
+    throw error;
+  }
   return proxyPort;
 }
 

@@ -1,3 +1,5 @@
+import type { Hint } from "./track.js";
+
 /** The scenarios that can grade an exercise, in the order they run. */
 export const SCENARIO_IDS = [
   "boot",
@@ -11,6 +13,8 @@ export const SCENARIO_IDS = [
   "sliding-expiry",
   "idle-expiry",
   "redis-outage",
+  "sentinel-failover",
+  "primary-hang",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -76,6 +80,10 @@ export const CAUSE_IDS = [
   "crashes-without-redis",
   "no-recovery",
   "redis-not-ready",
+  // A Sentinel failover (exercise 05).
+  "readonly-after-failover",
+  "no-failover-follow",
+  "sessions-lost-in-failover",
   // The app's pages.
   "unset-not-removed",
   "global-value",
@@ -117,7 +125,8 @@ export interface Verdict {
   readonly summary: string;
   readonly causeId?: CauseId;
   readonly cause?: string;
-  readonly hint?: string;
+  /** What to do, in the words of each track where it names a library (see track.ts). */
+  readonly hint?: Hint;
   /** Facts the attendee can verify: the key found, the database, the cookie attribute ... */
   readonly evidence?: readonly string[];
   /** How sure the lab is of the cause (failures only). */
@@ -126,7 +135,9 @@ export interface Verdict {
   readonly experiments?: readonly Experiment[];
 }
 
-export interface ScenarioResult extends Verdict {
+export interface ScenarioResult extends Omit<Verdict, "hint"> {
+  /** What to do, in the words of the exercise's track. */
+  readonly hint?: string;
   readonly id: ScenarioId;
   readonly title: string;
   /** Per instance: did it show the value this scenario is about? */
@@ -137,8 +148,13 @@ export interface ScenarioResult extends Verdict {
   readonly ms: number;
 }
 
-/** What a scenario finds; the runner adds its id, title and time. */
-export type ScenarioOutcome = Omit<ScenarioResult, "id" | "title" | "ms">;
+/**
+ * What a scenario finds; the runner adds its id, title and time, and picks the hint's words for
+ * the exercise's track.
+ */
+export type ScenarioOutcome = Omit<ScenarioResult, "id" | "title" | "ms" | "hint"> & {
+  readonly hint?: Hint;
+};
 
 export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   boot: "every instance answers on its APP_PORT",
@@ -152,6 +168,9 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   "sliding-expiry": "an active visitor keeps the session past its lifetime (sliding expiry)",
   "idle-expiry": "an idle visitor's session expires after its lifetime, in Redis too",
   "redis-outage": "while Redis is away the site answers 503 at once, and recovers by itself",
+  "sentinel-failover":
+    "sessions set before a Sentinel failover are read and written after it, on every instance",
+  "primary-hang": "a hung primary is failed over and the site follows the new one within 5 s",
 };
 
 /** An advisory: reported, never changes the verdict. */

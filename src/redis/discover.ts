@@ -1,4 +1,4 @@
-import { RedisUnavailableError } from "../errors.js";
+import { RedisUnavailableError, throwIfInterrupted } from "../errors.js";
 import { findFreePortRange } from "../processes/ports.js";
 import { redisAnswers, redisProblem } from "./inspect.js";
 import { HOW_TO_GET_REDIS, launchRedisServer, type RedisInUse } from "./server.js";
@@ -12,6 +12,8 @@ export interface FindRedisOptions {
   readonly localUrl?: string;
   /** Whether starting a private redis-server is an option (default true). */
   readonly startPrivate?: boolean;
+  /** Ctrl-C: no private redis-server is started once it has aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function findRedis(options: FindRedisOptions): Promise<RedisInUse> 
   }
   const local = options.localUrl ?? env.SESSION_LAB_LOCAL_REDIS ?? DEFAULT_REDIS_URL;
   if (await redisAnswers(local, 500)) return borrowed(local, `found on ${new URL(local).host}`);
+  throwIfInterrupted(options.signal);
   const started = options.startPrivate === false ? undefined : await startPrivateRedis(env);
   if (started) return started;
   throw new RedisUnavailableError(

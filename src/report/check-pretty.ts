@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import type { EventOf } from "../events.js";
 import { typed } from "../invocation.js";
 import type { CheckReport } from "../model/check-report.js";
 import type { Observation, ScenarioResult } from "../model/results.js";
@@ -68,7 +69,11 @@ function traceLine(o: Observation, width: number, values: Set<string>): string {
 }
 
 /** The closing lines: advisories, then the verdict with the total time. */
-export function verdictLines(report: CheckReport, c: ChalkInstance): string[] {
+export function verdictLines(
+  report: CheckReport,
+  c: ChalkInstance,
+  hint?: EventOf<"check:end">["hint"],
+): string[] {
   const lines = [""];
   if (report.observation?.watched === false && report.verdict === "fail")
     lines.push(
@@ -84,7 +89,13 @@ export function verdictLines(report: CheckReport, c: ChalkInstance): string[] {
     );
   } else if (report.verdict === "fail") {
     lines.push(`${c.red.bold("✘ FAIL")}  ${report.cause ?? "sessions are broken"} (${seconds})`);
-    lines.push(c.gray(`   Stuck? \`${typed("hint")}\` shows the next hint.`));
+    lines.push(
+      c.gray(
+        hint && "key" in hint
+          ? `   Stuck? Press ${hint.key} for the next hint.`
+          : `   Stuck? \`${hint?.command ?? typed("hint")}\` shows the next hint.`,
+      ),
+    );
   } else {
     lines.push(
       `${c.red.bold("✘ COULD NOT RUN")}  ${report.cause ?? "the check could not run"} (${seconds})`,

@@ -1,8 +1,9 @@
 import { Chalk, type ChalkInstance } from "chalk";
-import type { Emit, InstanceRef, LabEvent } from "../events.js";
+import type { Emit, InstanceRef, LabEvent, EventOf as Of } from "../events.js";
 import { scenarioLines, verdictLines } from "./check-pretty.js";
 import { loadBeginLines, loadEndLines, loadProgressLine } from "./load-pretty.js";
 import { roomLines } from "./room-pretty.js";
+import { createScreen } from "./screen.js";
 import { setupLines } from "./setup-pretty.js";
 import { stripControl } from "./strip.js";
 import { backupLines, diffText, doctorText, exerciseRows } from "./workspace-pretty.js";
@@ -13,7 +14,25 @@ export interface PrettyOptions {
   readonly quiet?: boolean;
   /** Colour level; by default chalk's detection (NO_COLOR, FORCE_COLOR, TTY). */
   readonly color?: boolean;
+  /** Spell ✔ ✘ ➜ 💡 … in ASCII: the terminal's locale is not UTF-8. */
+  readonly ascii?: boolean;
+  /** Ctrl-C: a progress line on screen goes at once, before "Stopping" is written. */
+  readonly signal?: AbortSignal;
+  /** The terminal moves its cursor (not TERM=dumb): a progress line may rewrite itself. */
+  readonly live?: boolean;
 }
+
+/** Events after which no instance is still booting as far as the screen is concerned. */
+const BOOT_OVER = new Set<LabEvent["type"]>([
+  "cluster:ready",
+  "cluster:restarted",
+  "cluster:failed",
+  "check:failed",
+  "scenario",
+  "check:end",
+  "stopping",
+  "stopped",
+]);
 
 const PREFIX_COLOURS = ["cyan", "magenta", "yellow", "green", "blue", "red"] as const;
 
@@ -21,7 +40,14 @@ const PREFIX_COLOURS = ["cyan", "magenta", "yellow", "green", "blue", "red"] as 
 export function createPrettyReporter(options: PrettyOptions): Emit {
   const c: ChalkInstance =
     options.color === undefined ? new Chalk() : new Chalk({ level: options.color ? 1 : 0 });
-  const write = (line: string) => options.out.write(`${line}\n`);
+  const screen = createScreen({
+    out: options.out,
+    ascii: options.ascii,
+    live: options.live,
+    progressText: (ready, total, seconds) => c.gray(`  booting ${ready}/${total} · ${seconds} s`),
+  });
+  options.signal?.addEventListener("abort", () => screen.stopProgress(), { once: true });
+  const write = (line: string) => screen.line(line);
   let width = 5;
   const prefix = (i: InstanceRef) => {
     const colour = PREFIX_COLOURS[(i.index - 1) % PREFIX_COLOURS.length] ?? "cyan";
@@ -29,8 +55,11 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
   };
   const proxyPrefix = () => c.gray(`${"proxy".padEnd(width)} |`);
   let detailShown = false;
+  /** The exercise whose check's header is on screen already (said first, before set-up). */
+  let headerOf: string | undefined;
 
   return (event: LabEvent) => {
+    if (BOOT_OVER.has(event.type)) screen.stopProgress();
     switch (event.type) {
       case "workspace:folder-created":
       case "workspace:created":
@@ -44,13 +73,17 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         return;
       case "instance:starting":
         width = Math.max(width, `app-${event.instance.index}`.length);
+        screen.starting();
         return;
       case "instance:log":
         write(`${prefix(event.instance)} ${stripControl(event.line)}`);
         return;
       case "instance:ready":
+        screen.ready();
         return;
       case "instance:exit":
+        // An instance that died while booting ends the boot: its error is next on screen.
+        if (!event.expected && !event.wasReady) screen.stopProgress();
         // A death during boot is reported once, by the start error that follows.
         if (!event.expected && event.wasReady) {
           const how = event.signal ? `killed by ${event.signal}` : `exited with code ${event.code}`;
@@ -87,7 +120,7 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         write(
           c.blue(
             event.reason === "change"
-              ? `↻ ${event.file ?? "a file"} changed: restarting the instances`
+              ? `↻ ${event.file ?? "a file"}${event.more ? ` and ${event.more === 1 ? "1 other file" : `${event.more} other files`}` : ""} changed: restarting the instances`
               : "↻ restarting the instances",
           ),
         );
@@ -114,13 +147,23 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         );
         return;
       case "hint":
-        write(`${c.yellow("💡")} Hint ${event.number}/${event.total} for ${event.exercise}:`);
-        write(`   ${event.text}`);
+        for (const line of hintLines(event, c)) write(line);
+        return;
+      case "exercise:chosen":
+        write(
+          event.command === "check"
+            ? `${c.bold("session-lab check")} · ${event.exercise} (${event.title})`
+            : `${c.bold("session-lab solution")} · ${event.exercise} (${event.title}): how the reference solution differs from the starter`,
+        );
+        if (event.command === "check") headerOf = event.exercise;
         return;
       case "check:begin":
         detailShown = false;
-        write("");
-        write(`${c.bold("session-lab check")} · ${event.exercise} (${event.title})`);
+        if (headerOf !== event.exercise) {
+          write("");
+          write(`${c.bold("session-lab check")} · ${event.exercise} (${event.title})`);
+        }
+        headerOf = undefined;
         write(c.gray(`  ${event.target} · Redis ${event.redis}`));
         write("");
         return;
@@ -129,7 +172,7 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         if (event.result.status === "fail" || event.result.status === "error") detailShown = true;
         return;
       case "check:end":
-        for (const line of verdictLines(event.report, c)) write(line);
+        for (const line of verdictLines(event.report, c, event.hint)) write(line);
         return;
       case "backup:created":
         for (const line of backupLines(event, c)) write(line);
@@ -165,10 +208,10 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         return;
       case "load:progress":
         // Live on a terminal only; a log file gets the summary.
-        if (options.out.isTTY) options.out.write(`\r\u001b[2K${loadProgressLine(event, c)}`);
+        if (options.out.isTTY) screen.raw(`\r\u001b[2K${loadProgressLine(event, c)}`);
         return;
       case "load:end":
-        if (options.out.isTTY) options.out.write("\r\u001b[2K");
+        if (options.out.isTTY) screen.raw("\r\u001b[2K");
         for (const line of loadEndLines(event, c)) write(line);
         return;
       case "board:ready":
@@ -182,7 +225,7 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         return;
       case "exercise:next":
         write(
-          `  ${c.green("➜")}  Next: ${c.bold(event.id)} (${event.title}): ${c.bold(event.command)}`,
+          `  ${c.green("➜")}  Next: ${c.bold(event.id)} (${event.title}): ${event.running ? "quit (q), then " : ""}${c.bold(event.command)}; until then every command stays on ${event.current}.`,
         );
         return;
       case "ui:ready":
@@ -201,6 +244,21 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         event satisfies never;
     }
   };
+}
+
+/** The hint, and after the last one where to look next. */
+function hintLines(event: Of<"hint">, c: ChalkInstance): string[] {
+  const lines = [
+    `${c.yellow("💡")} Hint ${event.number}/${event.total} for ${event.exercise}${event.repeated ? " (the last one, again)" : ""}:`,
+    `   ${event.text}`,
+  ];
+  if (event.number === event.total && event.solution)
+    lines.push(
+      c.gray(
+        `   That was the last hint. \`${event.solution}\` shows how the reference solution differs from the starter.`,
+      ),
+    );
+  return lines;
 }
 
 function statusColour(c: ChalkInstance, status: number): string {

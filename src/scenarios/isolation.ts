@@ -1,4 +1,4 @@
-import { SHARED_STORE_HINT } from "../diagnosis/hints.js";
+import { PER_VISITOR_HINT, SHARED_STORE_HINT } from "../diagnosis/hints.js";
 import type { Observation, Verdict } from "../model/results.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 import { ports, readAll, visibility } from "./reads.js";
@@ -53,7 +53,7 @@ export function gradeIsolation(facts: {
       summary: `${who}${first.port ? ` on :${first.port}` : ""}`,
       causeId: "global-value",
       cause: "the app keeps one value for everyone, not one per session",
-      hint: "Keep the value in req.session (one per visitor), not in a variable shared by every request.",
+      hint: PER_VISITOR_HINT,
     };
   }
   const missing = visibility(facts.afterB, facts.valueB, facts.instances)

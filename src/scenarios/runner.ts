@@ -1,6 +1,7 @@
 import { Agent } from "undici";
 import { CannotRunError } from "../client/client.js";
-import type { Emit } from "../events.js";
+import { checkInterrupted, throwIfInterrupted } from "../errors.js";
+import type { Emit, EventOf } from "../events.js";
 import { diagnoseFailure } from "../evidence/explain.js";
 import { type Observer, openObserver } from "../evidence/observer.js";
 import {
@@ -16,6 +17,7 @@ import {
   type ScenarioId,
   type ScenarioResult,
 } from "../model/results.js";
+import { hintFor, type Track, trackOf } from "../model/track.js";
 import type { CheckTarget, ScenarioContext, ScenarioOutcome } from "./context.js";
 import { scenarioContext } from "./context.js";
 import { SCENARIOS } from "./registry.js";
@@ -34,6 +36,7 @@ export async function runScenarios(
   target: CheckTarget,
   ids: readonly ScenarioId[],
   onResult: (result: ScenarioResult) => void,
+  track: Track = "node",
 ): Promise<ScenarioRun> {
   const dispatcher = new Agent({ keepAliveTimeout: 5000, connections: 8 });
   const results: ScenarioResult[] = [];
@@ -69,8 +72,16 @@ export async function runScenarios(
           id === "redis-outage" ? raw : withNotReady(withServerErrors(raw, target), target);
         // A failure is explained with what the lab can find out beyond the pages.
         const explained = await diagnose(outcome, takeSample(), results);
-        result = { id, title: SCENARIO_TITLES[id], ...explained, ms: elapsedSince(started) };
+        result = {
+          id,
+          title: SCENARIO_TITLES[id],
+          ...explained,
+          // The hint in the words of the exercise's track (Flask-Session, not connect-redis).
+          hint: explained.hint === undefined ? undefined : hintFor(explained.hint, track),
+          ms: elapsedSince(started),
+        };
       } catch (error) {
+        if (target.signal?.aborted) break;
         if (!(error instanceof CannotRunError)) throw error;
         result = {
           id,
@@ -85,6 +96,8 @@ export async function runScenarios(
           ms: elapsedSince(started),
         };
       }
+      // A scenario cut short by Ctrl-C did not finish: it has no result to show.
+      if (target.signal?.aborted) break;
       // Learn instances as they answer, for a deployment the lab did not start.
       for (const o of result.observations)
         if (o.port !== null && !instances.includes(o.port)) instances.push(o.port);
@@ -199,6 +212,8 @@ export interface CheckRunOptions {
     readonly id: string;
     readonly title: string;
     readonly scenarios: readonly string[];
+    /** Its track's language: the hints name that track's libraries. */
+    readonly runtime?: string;
   };
   /** Where to send the requests; undefined when boot already failed. */
   readonly target: CheckTarget | undefined;
@@ -207,6 +222,10 @@ export interface CheckRunOptions {
   readonly began: number;
   readonly emit: Emit;
   readonly targetInfo: CheckTargetInfo;
+  /** Ctrl-C or SIGTERM: nothing more is shown, and no verdict; InterruptedError is thrown. */
+  readonly signal?: AbortSignal;
+  /** Where the attendee finds the next hint, said under a failure. */
+  readonly hint?: EventOf<"check:end">["hint"];
 }
 
 /**
@@ -215,13 +234,20 @@ export interface CheckRunOptions {
  */
 export async function runCheck(options: CheckRunOptions): Promise<CheckReport> {
   const { exercise, target, boot, emit } = options;
+  const signal = options.signal ?? target?.signal;
+  throwIfInterrupted(signal, checkInterrupted);
   emit({ type: "scenario", result: boot });
   const run =
     target && boot.status === "pass"
-      ? await runScenarios(target, exercise.scenarios as readonly ScenarioId[], (result) =>
-          emit({ type: "scenario", result }),
+      ? await runScenarios(
+          target,
+          exercise.scenarios as readonly ScenarioId[],
+          (result) => emit({ type: "scenario", result }),
+          trackOf(exercise),
         )
       : { results: [], advisories: [], observation: undefined };
+  // Half a run is no verdict: neither PASS nor FAIL is printed for it.
+  throwIfInterrupted(signal, checkInterrupted);
   const report = buildCheckReport({
     exercise,
     target: options.targetInfo,
@@ -232,6 +258,6 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckReport> {
     durationMs: elapsedSince(options.began),
     finishedAt: new Date().toISOString(),
   });
-  emit({ type: "check:end", report });
+  emit({ type: "check:end", report, ...(options.hint ? { hint: options.hint } : {}) });
   return report;
 }

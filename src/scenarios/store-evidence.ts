@@ -1,4 +1,5 @@
 import { CannotRunError } from "../client/client.js";
+import { STORE_IN_REDIS_HINT } from "../diagnosis/hints.js";
 import { RedisUnavailableError } from "../errors.js";
 import type { Verdict } from "../model/results.js";
 import type { FoundSession } from "../redis/inspect.js";
@@ -63,7 +64,7 @@ export function gradeEvidence(facts: {
       causeId: "not-in-redis",
       cause:
         "sessions survive without Redis (one shared folder, or cookies), which breaks as soon as the instances run on separate machines",
-      hint: "Store the sessions with connect-redis, using the REDIS_URL the lab passes to every instance.",
+      hint: STORE_IN_REDIS_HINT,
     };
   }
   return {
@@ -71,6 +72,6 @@ export function gradeEvidence(facts: {
     summary,
     causeId: "not-in-redis",
     cause: "the sessions are not stored in Redis yet",
-    hint: "Store the sessions with connect-redis, using the REDIS_URL the lab passes to every instance.",
+    hint: STORE_IN_REDIS_HINT,
   };
 }

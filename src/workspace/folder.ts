@@ -26,16 +26,16 @@ export async function exerciseFolder(
   return { path, real, linked };
 }
 
-/** Empties an exercise folder; when it is a link, its target is emptied and the link stays. */
+/**
+ * Empties an exercise folder; when it is a link, its target is emptied and the link stays.
+ * The folder itself stays too: a running `start` watches it, and a watch on a folder that was
+ * removed and made again sees nothing more.
+ */
 export async function emptyExerciseFolder(
   workspace: string,
   exercise: Exercise,
 ): Promise<ExerciseFolder> {
   const folder = await exerciseFolder(workspace, exercise);
-  if (!folder.linked) {
-    await rm(folder.path, { recursive: true, force: true });
-    return folder;
-  }
   for (const name of await readdir(folder.real).catch(() => [] as string[]))
     await rm(join(folder.real, name), { recursive: true, force: true });
   return folder;

@@ -32,6 +32,15 @@ export async function exerciseStates(
   return out;
 }
 
+/**
+ * The shortest name that picks the exercise on a command line: its number for the main track
+ * ("02"), its whole id for another track ("01" would mean the main one).
+ */
+export function shortName(exercise: Exercise): string {
+  const number = exercise.id.split("-")[0] ?? exercise.id;
+  return exercise.alternativeTo || !/^\d+$/.test(number) ? exercise.id : number;
+}
+
 /** The main-track exercise after this one, if any: what to do once it passes. */
 export async function nextExercise(after: Exercise): Promise<Exercise | undefined> {
   const all = (await listExercises()).filter((e) => !e.alternativeTo);
@@ -39,18 +48,35 @@ export async function nextExercise(after: Exercise): Promise<Exercise | undefine
   return all[all.findIndex((e) => e.id === base) + 1];
 }
 
+/** Why a command means the exercise it means. */
+export type ExerciseChoice = "named" | "workspace" | "first";
+
 /**
- * The exercise a command means: the one named, or else the current one (the first not yet
- * passed in this workspace; the last one when all have passed).
+ * The exercise a command means: the one named, or else the one the workspace is on (its last
+ * `start` or `check`), or, in a workspace that was never on one, the first not yet passed.
+ * A pass never moves the workspace on by itself: the lab says what is next, the attendee names it.
  */
+export async function chooseExercise(
+  name: string | undefined,
+  workspace: string,
+): Promise<{ exercise: Exercise; why: ExerciseChoice }> {
+  if (name !== undefined) return { exercise: await findExercise(name), why: "named" };
+  const state = await peekState(workspace);
+  if (state?.current) {
+    const on = (await listExercises()).find((e) => e.id === state.current);
+    if (on) return { exercise: on, why: "workspace" };
+  }
+  const states = await exerciseStates(workspace, state);
+  // Another track of an exercise (the Flask one) is chosen by name, never by default.
+  const main = states.filter((s) => !s.exercise.alternativeTo);
+  const current = main.find((s) => s.state !== "passed") ?? main.at(-1);
+  return { exercise: current?.exercise ?? (await findExercise(undefined)), why: "first" };
+}
+
+/** The exercise a command means (see chooseExercise). */
 export async function resolveExercise(
   name: string | undefined,
   workspace: string,
 ): Promise<Exercise> {
-  if (name !== undefined) return findExercise(name);
-  const states = await exerciseStates(workspace);
-  // Another track of an exercise (the Flask one) is chosen by name, never by default.
-  const main = states.filter((s) => !s.exercise.alternativeTo);
-  const current = main.find((s) => s.state !== "passed") ?? main.at(-1);
-  return current?.exercise ?? findExercise(undefined);
+  return (await chooseExercise(name, workspace)).exercise;
 }

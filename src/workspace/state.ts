@@ -19,6 +19,11 @@ export interface WorkspaceState {
   exercises: Record<string, ExerciseProgress>;
   /** Where the last `start` of this workspace served the exercise, for the hints. */
   lastUrl?: string;
+  /**
+   * The exercise the workspace is on, which every command means when none is named: the one
+   * its last `start` (or `check`) ran. Only naming another one moves it, never a pass.
+   */
+  current?: string;
 }
 
 function statePath(workspace: string): string {
@@ -79,6 +84,14 @@ export async function rememberUrl(workspace: string, url: string): Promise<void>
   const state = await loadState(workspace);
   if (state.lastUrl === url) return;
   state.lastUrl = url;
+  await saveState(workspace, state);
+}
+
+/** Puts the workspace on an exercise: from now on, the one a command means when none is named. */
+export async function putWorkspaceOn(workspace: string, exerciseId: string): Promise<void> {
+  const state = await loadState(workspace);
+  if (state.current === exerciseId) return;
+  state.current = exerciseId;
   await saveState(workspace, state);
 }
 

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { isPortFree } from "../../src/processes/ports.js";
-import { runCli, runInTerminal } from "../support/cli.js";
+import { binPath, runCli, runInTerminal } from "../support/cli.js";
 import { fixtureApp, tempDir } from "../support/lab.js";
 import { findFreePorts } from "../support/ports.js";
 
@@ -75,7 +75,10 @@ describe("session-lab (built CLI)", () => {
         cwd: dir.path,
       }).exited;
       expect(code).toBe(2);
-      expect(output).toContain(`Port ${ports[0]} (the proxy) is already in use.`);
+      // Which program, by pid and command line: here, this test's own process.
+      expect(output).toContain(
+        `Port ${ports[0]} (the proxy) is already in use by pid ${process.pid} (`,
+      );
       expect(output).toContain("--port");
     } finally {
       await new Promise((r) => blocker.close(r));
@@ -123,7 +126,8 @@ describe("session-lab check (built CLI)", () => {
     const plain = await runInTerminal(args, { cwd: dir.path, env: { NO_COLOR: "1" } }).exited;
     expect(plain.code).toBe(0);
     expect(plain.output).toContain("✔ PASS");
-    expect(plain.output).not.toContain("\u001b[");
+    // No colour; a progress line still rewrites itself in place (that is not colour).
+    expect(plain.output).not.toMatch(new RegExp(`${esc}\\[[\\d;]*m`));
   });
 
   it("passes the solution with exit 0 and prints one JSON document with --json", async () => {
@@ -239,7 +243,9 @@ describe("session-lab helpers (built CLI)", () => {
     try {
       const bad = await runCli(["doctor", "--port", String(ports[0])], { cwd: dir.path }).exited;
       expect(bad.code).toBe(2);
-      expect(bad.output).toContain(`✘ ports      ${ports[1]} in use`);
+      // Which program holds it: here, this test's own process.
+      expect(bad.output).toContain(`✘ ports      ${ports[1]} (pid ${process.pid}, `);
+      expect(bad.output).toMatch(/\) in use\n/);
     } finally {
       await new Promise((r) => blocker.close(r));
     }
@@ -276,5 +282,208 @@ describe("bad input is met with one sentence, exit 2 and nothing started", () =>
     expect(output).toContain(message);
     expect(output).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir.path, "workshop", "01-shared-sessions"))).toBe(false);
+  });
+});
+
+describe("one rule for which exercise", () => {
+  it("after 01 passes inside a running start, bare commands stay on 01 and say so", async () => {
+    await using dir = await tempDir();
+    const redis = inject("redisUrl");
+    const ports = await findFreePorts(3);
+    const running = runCli(["start", "--port", String(ports[0]), "--redis-url", redis], {
+      cwd: dir.path,
+    });
+    const run = (args: string[]) => runCli(args, { cwd: dir.path }).exited;
+    try {
+      await running.waitForOutput(/round-robin over 2 instances/);
+      const applied = await run(["solution", "--apply"]);
+      expect(applied.code).toBe(0);
+      expect(applied.output.split("\n")[0]).toMatch(/^session-lab solution · 01-shared-sessions /);
+
+      const passed = await run(["check", "--redis-url", redis]);
+      expect(passed.code).toBe(0);
+      expect(passed.output.split("\n")[0]).toBe(
+        "session-lab check · 01-shared-sessions (Shared sessions)",
+      );
+      expect(passed.output).toMatch(
+        /➜ {2}Next: 02-logout-everywhere \(Log out everywhere\): .*start 02; until then every command stays on 01-shared-sessions\./,
+      );
+
+      // A bare check is still about 01: no 02 copied, no 02 graded.
+      const again = await run(["check", "--redis-url", redis]);
+      expect(again.code).toBe(0);
+      expect(again.output.split("\n")[0]).toContain("01-shared-sessions");
+      expect(existsSync(join(dir.path, "workshop", "02-logout-everywhere"))).toBe(false);
+      expect((await run(["hint"])).output.split("\n")[0]).toContain(
+        "Hint 1/4 for 01-shared-sessions",
+      );
+      expect((await run(["solution"])).output.split("\n")[0]).toContain("01-shared-sessions");
+
+      // Another exercise, named while the start runs 01: done as asked, and said.
+      const other = await run(["check", "02", "--redis-url", redis]);
+      expect(other.output.split("\n")[0]).toContain("02-logout-everywhere");
+      expect(other.output).toMatch(
+        /⚠ A `start` runs 01-shared-sessions in this workspace \(pid \d+\); this check is of 02-logout-everywhere, as asked, and the workspace stays on 01-shared-sessions/,
+      );
+      expect((await run(["hint"])).output).toContain("Hint 2/4 for 01-shared-sessions");
+    } finally {
+      running.child.kill("SIGINT");
+      await running.exited;
+    }
+  });
+});
+
+describe("the true reason, and what to do next", () => {
+  it("--port 80 as a normal user: a permission, not a port in use; nothing created", async () => {
+    await using dir = await tempDir();
+    const { chmod } = await import("node:fs/promises");
+    await chmod(dir.path, 0o777);
+    const args = [binPath, "start", "--port", "80", "--redis-url", inject("redisUrl")];
+    // The suite may run as root, who may listen on 80: the command runs as nobody.
+    const asUser: [string, string[]] =
+      process.getuid?.() === 0
+        ? [
+            "setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, ...args],
+          ]
+        : [process.execPath, args];
+    const { code, output } = await runCli([], {
+      cwd: dir.path,
+      env: { ...process.env, NO_COLOR: "1", HOME: dir.path },
+      spawnAs: asUser,
+    }).exited;
+    expect(code).toBe(2);
+    expect(output).toContain("Port 80 (the proxy) cannot be used: ports below 1024 need root.");
+    expect(output).toContain("--port 5000");
+    expect(output).not.toContain("already in use");
+    expect(existsSync(join(dir.path, "workshop"))).toBe(false);
+  });
+
+  it("a port held by this workspace's own start is named as such; doctor says all is well", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const redis = inject("redisUrl");
+    const running = runCli(["start", "--port", String(ports[0]), "--redis-url", redis], {
+      cwd: dir.path,
+    });
+    try {
+      await running.waitForOutput(/round-robin over 2 instances/);
+      const second = await runCli(["start", "--port", String(ports[0]), "--redis-url", redis], {
+        cwd: dir.path,
+      }).exited;
+      expect(second.code).toBe(2);
+      expect(second.output).toMatch(
+        new RegExp(
+          `Port ${ports[0]} \\(the proxy\\) is taken by your own session-lab start in this workspace \\(pid ${running.child.pid}, running 01-shared-sessions\\)\\.`,
+        ),
+      );
+      const doctor = await runCli(["doctor", "--port", String(ports[0]), "--redis-url", redis], {
+        cwd: dir.path,
+      }).exited;
+      expect(doctor.code).toBe(0);
+      expect(doctor.output).toContain(
+        `✔ ports      ${ports.join(", ")} are your running session-lab start's (pid ${running.child.pid}, 01-shared-sessions)`,
+      );
+    } finally {
+      running.child.kill("SIGINT");
+      await running.exited;
+    }
+  });
+
+  it("doctor judges a workspace as start does", async () => {
+    await using dir = await tempDir();
+    const [start, doctor] = await Promise.all([
+      runCli(["start", "--dir", "/nonexistent/workspace"], { cwd: dir.path }).exited,
+      runCli(["doctor", "--dir", "/nonexistent/workspace"], { cwd: dir.path }).exited,
+    ]);
+    const sentence =
+      "The workspace folder /nonexistent/workspace does not exist, and neither does /nonexistent.";
+    expect(start.output).toContain(sentence);
+    expect(doctor.code).toBe(2);
+    expect(doctor.output).toContain(`✘ workspace  ${sentence}`);
+    expect(doctor.output).not.toContain("can be created");
+  });
+
+  it.each([
+    ["exit 3", /exited with code 3 before it answered, and printed nothing\./, /see why it stops/],
+    [
+      "true",
+      /exited with code 0 before it answered, and printed nothing\./,
+      /keep it running, not return/,
+    ],
+  ])(
+    "--cmd %j: the app's end, not a missing command or a log to read",
+    async (cmd, message, hint) => {
+      await using dir = await tempDir();
+      const ports = await findFreePorts(3);
+      const { code, output } = await runCli(["start", "--port", String(ports[0]), "--cmd", cmd], {
+        cwd: dir.path,
+      }).exited;
+      expect(code).toBe(2);
+      expect(output).toMatch(message);
+      expect(output).toMatch(hint);
+      expect(output).not.toContain("was not found");
+      expect(output).not.toContain("log above");
+    },
+  );
+});
+
+describe("the Flask track speaks Flask", () => {
+  it("its check's hints name Flask-Session and redis-py, its brief and hint its own exercise", async () => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(
+      ["check", "01-shared-sessions-flask", "--redis-url", inject("redisUrl")],
+      { cwd: dir.path },
+    ).exited;
+    expect(code).toBe(1);
+    expect(output.split("\n")[0]).toContain("01-shared-sessions-flask");
+    expect(output).toMatch(
+      /hint: {2}Keep the sessions in a store every instance shares: Redis, through Flask-Session's Redis store/,
+    );
+    for (const node of [
+      "connect-redis",
+      "express-session",
+      "ioredis",
+      "req.session",
+      "process.env",
+    ])
+      expect(output).not.toContain(node);
+    // The brief's "check your work" grades this exercise, not the Node one.
+    const { readFile } = await import("node:fs/promises");
+    const brief = await readFile(
+      join(dir.path, "workshop", "01-shared-sessions-flask", "README.md"),
+      "utf8",
+    );
+    expect(brief).toContain("npx session-lab check 01-shared-sessions-flask");
+    expect(brief).not.toMatch(/npx session-lab check +#/);
+    // The "Stuck?" line's hint is this exercise's: the workspace is on it now.
+    const stuck = /Stuck\? `([^`]+)`/.exec(output)?.[1] ?? "";
+    const hint = await runCli(stuck.split(" ").slice(2), { cwd: dir.path }).exited;
+    expect(hint.output).toContain("Hint 1/4 for 01-shared-sessions-flask");
+  });
+});
+
+describe("small things an attendee trips over", () => {
+  it("the last hint points to the solution, and says so when shown again", async () => {
+    await using dir = await tempDir();
+    await mkdir(join(dir.path, "workshop"));
+    const outputs: string[] = [];
+    for (let i = 0; i < 5; i++)
+      outputs.push((await runCli(["hint"], { cwd: dir.path }).exited).output);
+    expect(outputs[2]).not.toContain("last hint");
+    expect(outputs[3]).toContain("Hint 4/4 for 01-shared-sessions:");
+    expect(outputs[3]).toMatch(
+      /That was the last hint\. `.*solution` shows how the reference solution differs/,
+    );
+    expect(outputs[4]).toContain("Hint 4/4 for 01-shared-sessions (the last one, again):");
+  });
+
+  it("solution --apply --yes is accepted, as reset's --yes is", async () => {
+    await using dir = await tempDir();
+    const { code, output } = await runCli(["solution", "--apply", "--yes"], { cwd: dir.path })
+      .exited;
+    expect(output).not.toContain("unknown option");
+    expect(code).toBe(0);
+    expect(output).toContain("✔ Restored 01-shared-sessions from the reference solution");
   });
 });

@@ -81,6 +81,6 @@ describe("the output's reader goes away (`session-lab … | head`)", () => {
     expect((await Promise.all(ports.map((p) => isPortFree(p, "127.0.0.1")))).every(Boolean)).toBe(
       true,
     );
-    expect(markedProcesses()).toEqual([]);
+    expect(await markedProcesses()).toEqual([]);
   });
 });

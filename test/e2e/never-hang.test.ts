@@ -50,7 +50,7 @@ describe("an app that daemonizes is named, and nothing escapes", () => {
     expect(output).toMatch(DAEMONIZED);
     expect(within).toBe(true);
     expect(await allFree(portsIn(output))).toBe(true);
-    expect(markedProcesses()).toEqual([]);
+    expect(await markedProcesses()).toEqual([]);
   });
 
   it.each(DAEMONS)("start, %s: exit 2 with the sentence", async (_name, cmd) => {
@@ -64,7 +64,7 @@ describe("an app that daemonizes is named, and nothing escapes", () => {
     expect(output).toMatch(DAEMONIZED);
     expect(within).toBe(true);
     expect(await allFree(ports)).toBe(true);
-    expect(markedProcesses()).toEqual([]);
+    expect(await markedProcesses()).toEqual([]);
   });
 
   it("names the pid and command line holding the port", async () => {
@@ -108,7 +108,7 @@ describe("Ctrl-C and SIGTERM always work", () => {
     expect(code).toBe(143);
     expect(within).toBe(true);
     expect(output).not.toMatch(/unexpectedly/);
-    expect(markedProcesses()).toEqual([]);
+    expect(await markedProcesses()).toEqual([]);
   });
 
   it.each(STAGES)("check, SIGINT twice %s: exits 130 at once", async (_stage, after, env) => {

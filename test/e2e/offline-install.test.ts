@@ -12,10 +12,17 @@ const root = join(import.meta.dirname, "../..");
 describe("the offline tarball (npm run pack:workshop)", () => {
   it("installs with the registry unreachable, and grades the solution there", async () => {
     // `npm test` built dist/ already; building again here would rewrite it under other tests.
-    await run(process.execPath, ["scripts/pack-workshop.mjs", "--no-build"], {
+    const packed = await run(process.execPath, ["scripts/pack-workshop.mjs", "--no-build"], {
       cwd: root,
       timeout: 120_000,
     });
+    // Two lines that say what was made and what to do with it, not npm's ~400 notices.
+    const said = `${packed.stdout}${packed.stderr}`.trim().split("\n");
+    expect(said.length).toBeLessThanOrEqual(3);
+    expect(said.at(-2)).toMatch(
+      /^✔ Wrote session-lab-[\d.]+-offline\.tgz \([\d.]+ MB, \d+ files, every dependency inside\)\.$/,
+    );
+    expect(said.at(-1)).toMatch(/npm install -g \.\/session-lab-[\d.]+-offline\.tgz$/);
     const tarball = (await readdir(root)).find((f) => f.endsWith("-offline.tgz"));
     expect(tarball).toBeDefined();
     await using dir = await tempDir();

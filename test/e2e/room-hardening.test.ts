@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { RoomEvent } from "../../src/model/room-event.js";
+import { memoryOf } from "../../src/processes/process-info.js";
 import { roomKeys } from "../../src/redis/room-store.js";
 import { publishToRoom } from "../../src/room/publish.js";
 import { runCli } from "../support/cli.js";
@@ -37,9 +37,10 @@ async function startBoard(redisUrl: string, room: string, cwd: string) {
   };
 }
 
+/** The process's peak resident memory in MB (where the OS keeps no peak, its resident now). */
 async function peakRss(pid: number | undefined): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const use = pid === undefined ? undefined : await memoryOf(pid);
+  return (use?.peakKb ?? use?.residentKb ?? 0) / 1024;
 }
 
 function check(name: string, fields: Partial<Extract<RoomEvent, { type: "check" }>> = {}) {

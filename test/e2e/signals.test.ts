@@ -32,7 +32,7 @@ describe("the lab interrupted", () => {
     run.child.kill("SIGINT");
     expect((await run.exited).code).toBe(130);
     expect(await allFree(ports)).toBe(true);
-    expect(markedProcesses()).toEqual([]);
+    expect(await markedProcesses()).toEqual([]);
   });
 
   it.each([
@@ -46,7 +46,7 @@ describe("the lab interrupted", () => {
       await run.waitForOutput(/✔ boot/);
       run.child.kill(signal);
       expect((await run.exited).code).toBe(code);
-      expect(markedProcesses()).toEqual([]);
+      expect(await markedProcesses()).toEqual([]);
     },
   );
 
@@ -79,7 +79,7 @@ describe("after the lab is SIGKILLed", () => {
     first.child.kill("SIGKILL");
     await first.exited;
     // The instances outlived the lab: orphans holding their ports.
-    expect(markedProcesses().length).toBeGreaterThanOrEqual(2);
+    expect((await markedProcesses()).length).toBeGreaterThanOrEqual(2);
     expect(await isPortFree(ports[1]!, "127.0.0.1")).toBe(false);
 
     const second = runCli(["start", "--port", String(ports[0]), "--cmd", `node ${fixtureApp}`], {
@@ -92,7 +92,7 @@ describe("after the lab is SIGKILLed", () => {
     second.child.kill("SIGINT");
     expect((await second.exited).code).toBe(130);
     expect(await allFree(ports)).toBe(true);
-    expect(markedProcesses()).toEqual([]);
+    expect(await markedProcesses()).toEqual([]);
   });
 
   it("the next check stops what a killed check left", async () => {
@@ -101,14 +101,14 @@ describe("after the lab is SIGKILLed", () => {
     await first.waitForOutput(/✔ boot/);
     first.child.kill("SIGKILL");
     await first.exited;
-    expect(markedProcesses().length).toBeGreaterThanOrEqual(2);
+    expect((await markedProcesses()).length).toBeGreaterThanOrEqual(2);
 
     const second = await runCli(["check", "--redis-url", inject("redisUrl")], { cwd: dir.path })
       .exited;
     expect(second.output).toMatch(
       /⚠ Stopped pid \d+ .*left running by an earlier run that was killed\./,
     );
-    expect(markedProcesses()).toEqual([]);
+    expect(await markedProcesses()).toEqual([]);
   });
 
   it("leaves alone the instances of a start that is still running", async () => {
@@ -137,7 +137,7 @@ describe("an app that floods its log", () => {
     const ports = await findFreePorts(3);
     const { spawn } = await import("node:child_process");
     const { binPath } = await import("../support/cli.js");
-    const { readFileSync } = await import("node:fs");
+    const { memoryOf } = await import("../../src/processes/process-info.js");
     const child = spawn(
       process.execPath,
       [
@@ -160,10 +160,12 @@ describe("an app that floods its log", () => {
     let bytes = 0;
     let tail = "";
     let peakKb = 0;
-    const peak = () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    // Linux keeps the peak (VmHWM); elsewhere the resident memory is sampled while it floods.
+    const peak = async () => {
+      const use = await memoryOf(child.pid as number);
+      peakKb = Math.max(peakKb, use?.peakKb ?? use?.residentKb ?? 0);
     };
+    const sampling = setInterval(() => void peak(), 100);
     const done = new Promise<void>((resolve) => {
       child.stdout.on("data", (chunk: Buffer) => {
         bytes += chunk.length;
@@ -173,10 +175,154 @@ describe("an app that floods its log", () => {
     });
     // The first request starts the flood (the lab's readiness probe is one).
     await done;
-    peak();
+    clearInterval(sampling);
+    await peak();
     child.kill("SIGINT");
     await new Promise((r) => child.once("close", r));
     expect(bytes).toBeGreaterThan(300 * 1024 * 1024);
     expect(peakKb).toBeLessThan(150 * 1024);
   });
+});
+
+/** A TCP server that accepts and never answers: a Redis that hangs the lab's set-up. */
+async function silentServer(): Promise<{ url: string; [Symbol.asyncDispose](): Promise<void> }> {
+  const { createServer } = await import("node:net");
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async [Symbol.asyncDispose]() {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** How long the lab promises an interrupted run takes to end (main's deadline). */
+const DEADLINE_MS = 4500;
+
+/**
+ * What an interrupted `start` must show: it ended within the deadline by the signal (130 or
+ * 143, or the signal itself before the lab had set its handlers), said "Stopping" once, never
+ * announced a lab that is up after that, and never had to kill it for overrunning.
+ */
+async function expectStoppedCleanly(
+  run: ReturnType<typeof runCli>,
+  signal: "SIGINT" | "SIGTERM",
+  ports: number[],
+) {
+  const began = Date.now();
+  const { code, signal: killedBy, output } = await run.exited;
+  const ms = Date.now() - began;
+  expect(ms, output).toBeLessThan(DEADLINE_MS);
+  if (killedBy === null) expect(code, output).toBe(signal === "SIGINT" ? 130 : 143);
+  else expect(killedBy).toBe(signal);
+  expect(output).not.toContain("took longer than");
+  const afterStop = output.split("Stopping (")[1] ?? "";
+  expect(afterStop).not.toMatch(/Open http|round-robin over|ready in/);
+  expect(output.match(/Stopping/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  expect(await allFree(ports)).toBe(true);
+  await expect.poll(() => markedProcesses(), { timeout: 3000 }).toEqual([]);
+}
+
+describe("an interrupt ends start from the first millisecond", () => {
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "%s while the lab is still looking for Redis: nothing boots, no banner",
+    async (signal) => {
+      await using dir = await tempDir();
+      await using redis = await silentServer();
+      const ports = await findFreePorts(3);
+      const run = runCli(["start", "--port", String(ports[0])], {
+        cwd: dir.path,
+        env: { REDIS_URL: undefined, SESSION_LAB_LOCAL_REDIS: redis.url },
+      });
+      await run.waitForOutput(/Created the workspace folder/);
+      run.child.kill(signal);
+      await expectStoppedCleanly(run, signal, ports);
+      expect(run.output()).not.toMatch(/app-\d \|/);
+    },
+  );
+
+  // The issue's reproduction: Ctrl-C a moment after the lab first prints, while it sets up.
+  it.each([
+    ["SIGINT", 0],
+    ["SIGINT", 40],
+    ["SIGINT", 100],
+    ["SIGINT", 200],
+    ["SIGTERM", 60],
+  ] as const)("%s %i ms after the lab's first line", async (signal, ms) => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const run = runCli(["start", "--port", String(ports[0]), "--redis-url", inject("redisUrl")], {
+      cwd: dir.path,
+    });
+    await run.waitForOutput(/Created the workspace folder/);
+    await new Promise((r) => setTimeout(r, ms));
+    run.child.kill(signal);
+    await expectStoppedCleanly(run, signal, ports);
+  });
+
+  it("SIGINT once the lab is up: one Stopping line, then Stopped", async () => {
+    await using dir = await tempDir();
+    const ports = await findFreePorts(3);
+    const run = runCli(["start", "--port", String(ports[0]), "--redis-url", inject("redisUrl")], {
+      cwd: dir.path,
+    });
+    await run.waitForOutput(/round-robin over 2 instances/);
+    run.child.kill("SIGINT");
+    await expectStoppedCleanly(run, "SIGINT", ports);
+    expect(run.output()).toMatch(
+      /Stopping \(SIGINT\)…[^\n]*\nStopped; every instance and port is free\./,
+    );
+  });
+});
+
+/** A result line of the check: a scenario's mark, or a verdict. */
+const VERDICT = /PASS|FAIL|COULD NOT RUN/;
+
+describe("an interrupted check prints nothing it did not obtain", () => {
+  it.each([
+    [
+      "a slow boot, before every instance answered",
+      /2 instances of/,
+      { FIXTURE_STORE: "redis", FIXTURE_BOOT_DELAY_MS: "3000" },
+    ],
+    [
+      "the solution-like app, mid-scenarios",
+      /✔ shared/,
+      { FIXTURE_STORE: "redis", FIXTURE_DELAY_MS: "150" },
+    ],
+    [
+      "the failing starter-like app, mid-scenarios",
+      /✘ shared/,
+      { FIXTURE_STORE: "own-dir", FIXTURE_DELAY_MS: "150" },
+    ],
+  ] as const)(
+    "SIGINT during %s: no verdict, no unfinished step, exit 130",
+    async (_name, after, env) => {
+      await using dir = await tempDir();
+      const run = runCli(
+        ["check", "--cmd", `node ${sessionApp}`, "--redis-url", inject("redisUrl")],
+        { cwd: dir.path, env },
+      );
+      await run.waitForOutput(after);
+      const before = run.output();
+      run.child.kill("SIGINT");
+      const { code, output } = await run.exited;
+      expect(code).toBe(130);
+      const sinceSignal = output.slice(before.length);
+      expect(output).not.toMatch(VERDICT);
+      // Nothing graded after the signal: no scenario line, no "could not run" for the cut one.
+      expect(sinceSignal).not.toMatch(/^ {2}[✔✘–] /m);
+      expect(output).not.toContain("could not run: the check was interrupted");
+      expect(sinceSignal).toContain("The check was interrupted, so nothing was graded.");
+      if ("FIXTURE_BOOT_DELAY_MS" in env) expect(output).not.toMatch(/✔ boot/);
+      await expect.poll(() => markedProcesses(), { timeout: 3000 }).toEqual([]);
+    },
+  );
 });

@@ -5,16 +5,23 @@ import { start } from "../../src/commands/start.js";
 import { AppStartError, PortInUseError } from "../../src/errors.js";
 import type { LabEvent } from "../../src/events.js";
 import { exitCodeFor } from "../../src/main.js";
+import { portOwner } from "../../src/processes/port-owner.js";
 import { isPortFree } from "../../src/processes/ports.js";
 import { Client, shownValue } from "../support/http.js";
-import { fixtureApp, runStart, tempDir } from "../support/lab.js";
+import { fixtureApp, resetWith, runStart, tempDir } from "../support/lab.js";
 import { findFreePorts } from "../support/ports.js";
 
 const fixtureCmd = `node ${fixtureApp}`;
 
-async function allFree(ports: number[]): Promise<boolean> {
-  const results = await Promise.all(ports.map((p) => isPortFree(p, "127.0.0.1")));
-  return results.every(Boolean);
+/** The ports still taken, each with who holds it (so a failure says whether it is the lab). */
+async function busyPorts(ports: number[]): Promise<string[]> {
+  const busy: string[] = [];
+  for (const port of ports) {
+    if (await isPortFree(port, "127.0.0.1")) continue;
+    const owner = await portOwner(port).catch(() => undefined);
+    busy.push(`${port}: ${owner ? `pid ${owner.pid} ${owner.command}` : "holder unknown"}`);
+  }
+  return busy;
 }
 
 describe("start", () => {
@@ -50,7 +57,7 @@ describe("start", () => {
     } finally {
       await lab.stop();
     }
-    expect(await allFree(lab.ports)).toBe(true);
+    expect(await busyPorts(lab.ports)).toEqual([]);
   });
 
   it("shows the starter's symptom: the value is there only every other request", async () => {
@@ -178,8 +185,11 @@ describe("start", () => {
         signal: new AbortController().signal,
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PortInUseError);
-      expect((error as PortInUseError).message).toBe(
-        `Port ${ports[2]} (instance 2) is already in use.`,
+      // Named with the program that holds it: here, this test's own process.
+      expect((error as PortInUseError).message).toMatch(
+        new RegExp(
+          `^Port ${ports[2]} \\(instance 2\\) is already in use by pid ${process.pid} \\(`,
+        ),
       );
       expect(events.filter((e) => e.type === "instance:starting")).toEqual([]);
     } finally {
@@ -193,7 +203,7 @@ describe("start", () => {
     const lab = await runStart({ dir: dir.path, cmd: `sh -c 'node ${fixtureApp}; exit 0'` });
     const result = await lab.stop();
     expect(result.stoppedBy).toBe("signal");
-    expect(await allFree(lab.ports)).toBe(true);
+    expect(await busyPorts(lab.ports)).toEqual([]);
     expect(lab.events.filter((e) => e.type === "instance:exit" && e.expected)).toHaveLength(2);
     expect(lab.events.at(-1)).toEqual({ type: "stopped" });
   });
@@ -208,7 +218,7 @@ describe("start", () => {
     });
     await lab.stop();
     expect(lab.events.some((e) => e.type === "instance:killed")).toBe(true);
-    expect(await allFree(lab.ports)).toBe(true);
+    expect(await busyPorts(lab.ports)).toEqual([]);
   });
 
   it("takes a crashed instance out of the rotation", async () => {
@@ -254,6 +264,66 @@ describe("start", () => {
       await expect.poll(readyAgain, { timeout: 10_000 }).toBe(6);
       expect((await client.get(lab.proxyUrl)).body).toContain("<title>Edited</title>");
       expect((await client.get(lab.proxyUrl)).body).toContain("<title>Edited</title>");
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it("names the file saved (sed -i's too), restarts once per save and once for a reset", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path, instances: 1, watch: true });
+    const restarts = () => lab.events.filter((e) => e.type === "cluster:restarting");
+    const readyCount = () => lab.events.filter((e) => e.type === "instance:ready").length;
+    /** Waits for `n` restarts in all, each booted, then a moment for one that should not come. */
+    const settledAt = async (n: number) => {
+      await expect.poll(() => restarts().length, { timeout: 10_000 }).toBe(n);
+      await expect.poll(readyCount, { timeout: 10_000 }).toBe(n + 1);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(restarts()).toHaveLength(n);
+    };
+    try {
+      const entry = join(dir.path, "01-shared-sessions", "app.mjs");
+      const { execFileSync } = await import("node:child_process");
+      // GNU sed writes a temporary file (sedXXXXXX) and renames it over the one it edits.
+      execFileSync("sed", ["-i", "s/<title>Shared sessions</<title>Edited</", entry]);
+      await settledAt(1);
+      expect(restarts()[0]).toMatchObject({ reason: "change", file: "app.mjs", more: 0 });
+
+      // A reset removes the exercise's files and copies the starter's: one change.
+      await resetWith(dir.path);
+      await settledAt(2);
+      expect(restarts()[1]).toMatchObject({ file: "app.mjs" });
+
+      // The same bytes written again are no change; new ones are, the watch still hears them.
+      await writeFile(entry, await readFile(entry));
+      await new Promise((r) => setTimeout(r, 500));
+      await writeFile(entry, `${await readFile(entry, "utf8")}\n// edited\n`);
+      await settledAt(3);
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it("after c passes, says in one line what comes next and that the workspace stays", async () => {
+    await using dir = await tempDir();
+    const lab = await runStart({ dir: dir.path, instances: 1 });
+    try {
+      const { solution } = await import("../../src/commands/solution.js");
+      await solution({ exercise: undefined, dir: dir.path, apply: true, emit: () => {} });
+      lab.act("restart");
+      await expect
+        .poll(() => lab.events.filter((e) => e.type === "cluster:restarted").length, {
+          timeout: 10_000,
+        })
+        .toBe(1);
+      lab.act("check");
+      const next = await lab.waitFor("exercise:next");
+      expect(next).toMatchObject({
+        id: "02-logout-everywhere",
+        current: "01-shared-sessions",
+        running: true,
+      });
+      expect(next.command).toMatch(/ start 02$/);
     } finally {
       await lab.stop();
     }

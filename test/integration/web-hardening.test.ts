@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { get } from "node:http";
 import { Socket } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { memoryOf } from "../../src/processes/process-info.js";
 import { MAX_SSE_CLIENTS } from "../../src/web/sse.js";
 import { type CliRun, runCli } from "../support/cli.js";
 import { fixtureApp, tempDir } from "../support/lab.js";
@@ -308,9 +308,8 @@ function followEvents(url: string) {
   };
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+async function rssMb(pid: number): Promise<number> {
+  return ((await memoryOf(pid))?.residentKb ?? 0) / 1024;
 }
 
 describe("the live page, with 500 pages open that never read", () => {
@@ -324,7 +323,7 @@ describe("the live page, with 500 pages open that never read", () => {
     let flooding = true;
     try {
       await expect.poll(() => reader.text(), { timeout: 5000 }).toContain("event: view");
-      const baseline = rssMb(pid);
+      const baseline = await rssMb(pid);
       for (let i = 0; i < 500; i++) {
         const socket = new Socket();
         socket.on("error", () => {});
@@ -350,7 +349,7 @@ describe("the live page, with 500 pages open that never read", () => {
       let peak = baseline;
       for (const end = Date.now() + 12_000; Date.now() < end && peak - baseline < 150; ) {
         await new Promise((r) => setTimeout(r, 500));
-        peak = Math.max(peak, rssMb(pid));
+        peak = Math.max(peak, await rssMb(pid));
       }
       flooding = false;
       await Promise.all(traffic);

@@ -115,3 +115,89 @@ describe("the terminal report of a check", () => {
     `);
   });
 });
+
+describe("which exercise, said at the terminal", () => {
+  const report = buildCheckReport({
+    exercise: { id: "01-shared-sessions-flask", title: "Shared sessions, Flask" },
+    target: { kind: "cluster", url: "http://127.0.0.1:5000/", redis: "redis://127.0.0.1:6379" },
+    instances: [5001, 5002],
+    scenarios,
+    advisories: [],
+    durationMs: 900,
+    finishedAt: "2026-11-26T10:00:00.000Z",
+  });
+
+  it("check names its exercise first, before the lab is set up", () => {
+    const text = render([
+      {
+        type: "exercise:chosen",
+        command: "check",
+        exercise: "01-shared-sessions-flask",
+        title: "Shared sessions, Flask",
+      },
+      { type: "workspace:folder-created", dir: "workshop" },
+      {
+        type: "check:begin",
+        exercise: "01-shared-sessions-flask",
+        title: "Shared sessions, Flask",
+        target: "2 instances of python3 app.py",
+        redis: "redis://127.0.0.1:6379",
+      },
+    ]);
+    expect(text).toBe(
+      [
+        "session-lab check · 01-shared-sessions-flask (Shared sessions, Flask)",
+        "✔ Created the workspace folder workshop/",
+        "  2 instances of python3 app.py · Redis redis://127.0.0.1:6379",
+        "",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("the hint line names the exercise when a bare hint would mean another", () => {
+    const text = render([
+      { type: "check:end", report, hint: { command: "session-lab hint 01-shared-sessions-flask" } },
+    ]);
+    expect(text).toContain(
+      "Stuck? `session-lab hint 01-shared-sessions-flask` shows the next hint.",
+    );
+    expect(render([{ type: "check:end", report, hint: { key: "h" } }])).toContain(
+      "Stuck? Press h for the next hint.",
+    );
+  });
+
+  it("after a pass: one line saying what comes next and where the workspace stays", () => {
+    const next = {
+      type: "exercise:next" as const,
+      id: "02-logout-everywhere",
+      title: "Log out everywhere",
+      command: "session-lab start 02",
+      current: "01-shared-sessions",
+    };
+    expect(render([{ ...next, running: false }])).toBe(
+      "  ➜  Next: 02-logout-everywhere (Log out everywhere): session-lab start 02; until then every command stays on 01-shared-sessions.\n",
+    );
+    expect(render([{ ...next, running: true }])).toContain(
+      ": quit (q), then session-lab start 02;",
+    );
+  });
+
+  it("the last hint says where to look next; shown again, it says so", () => {
+    const hint = {
+      type: "hint" as const,
+      exercise: "01-shared-sessions",
+      number: 4,
+      total: 4,
+      text: "Use connect-redis.",
+      solution: "session-lab solution",
+    };
+    const last = render([{ ...hint, repeated: false }]);
+    expect(last).toContain(
+      "That was the last hint. `session-lab solution` shows how the reference solution differs from the starter.",
+    );
+    expect(render([{ ...hint, repeated: true }])).toContain(
+      "Hint 4/4 for 01-shared-sessions (the last one, again):",
+    );
+  });
+});

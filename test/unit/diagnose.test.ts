@@ -34,14 +34,25 @@ describe("diagnoseStartFailure", () => {
       /syntax error/,
     ],
     [
-      { kind: "exited" as const, code: null, signal: "SIGKILL" },
+      { kind: "exited" as const, code: null, signal: "SIGKILL", lastLines: ["booting…"] },
       "Instance 2 on :5002 was killed by SIGKILL before it answered.",
       /last lines of its log/,
     ],
+    // With no log at all, no log is pointed to (`--cmd "exit 3"`, `--cmd true`).
+    [
+      { kind: "exited" as const, code: null, signal: "SIGKILL" },
+      "Instance 2 on :5002 was killed by SIGKILL before it answered, and printed nothing.",
+      /terminal of your own to see why/,
+    ],
+    [
+      { kind: "exited" as const, code: 3 },
+      "Instance 2 on :5002 exited with code 3 before it answered, and printed nothing.",
+      /terminal of your own to see why/,
+    ],
     [
       { kind: "exited" as const, code: 0 },
-      "Instance 2 on :5002 exited with code 0 before it answered.",
-      /keep running/,
+      "Instance 2 on :5002 exited with code 0 before it answered, and printed nothing.",
+      /keep it running, not return/,
     ],
   ])("%o", (seen, message, hint) => {
     const result = diagnoseStartFailure({ instance, timeoutMs: 15_000, lastLines: [], ...seen });
