@@ -67,7 +67,8 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
   const { signal } = options;
   if (signal?.aborted) return refusedWatch(STOPPED);
   // ioredis drops MONITOR when a monitored line arrives in the same read as its OK ("Command
-  // queue state error"), which a busy Redis makes likely: that race is tried again, twice.
+  // queue state error"), which a busy Redis makes likely: startMonitor closes that window, and
+  // should it still happen (another ioredis), it is tried again, twice.
   let started: Awaited<ReturnType<typeof startMonitor>>;
   for (let attempt = 1; ; attempt++) {
     started = await startMonitor(url, timeoutMs, signal);
@@ -183,6 +184,7 @@ async function startMonitor(
     retryStrategy: () => null,
   });
   noteLabClient(monitor);
+  monitoringOnceSent(monitor);
   // Errors after this one are the caller's to hear; until MONITOR runs, they say why not.
   monitor.on("error", () => {});
   const why = await monitoring(monitor, signal);
@@ -190,6 +192,26 @@ async function startMonitor(
   monitor.disconnect();
   await ended(monitor);
   return { why };
+}
+
+/**
+ * ioredis marks a connection "monitoring" only once MONITOR's OK has been handled, a promise
+ * turn later: a monitored line that came in the same read as the OK finds the connection in
+ * neither state and the connection is dropped ("Command queue state error"). Marked as soon as
+ * MONITOR is written instead, the OK still answers MONITOR (ioredis passes an OK on to the
+ * command queue in that state) and every line after it is read as monitored data.
+ */
+function monitoringOnceSent(monitor: Redis): void {
+  const client = monitor as unknown as {
+    call(name: string, ...args: unknown[]): Promise<unknown>;
+    status: string;
+  };
+  const call = client.call.bind(monitor);
+  client.call = (name, ...args) => {
+    const reply = call(name, ...args);
+    if (name.toLowerCase() === "monitor" && client.status === "ready") client.status = "monitoring";
+    return reply;
+  };
 }
 
 /** Resolves when MONITOR runs, or with why not (the first error, or the abort). */
