@@ -2,8 +2,8 @@ import type { ScenarioClient } from "../client/client.js";
 import { sessionIdCandidates } from "../client/cookies.js";
 import type { Observation } from "../model/results.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
-import { gradeFixation } from "./race-grading.js";
 import { loggedInAs } from "./logout.js";
+import { gradeFixation } from "./race-grading.js";
 
 /** The session ids a Cookie header may carry, each cookie's candidates together. */
 export function idsOf(header: string | undefined): Set<string> {

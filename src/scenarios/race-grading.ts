@@ -61,7 +61,7 @@ export function gradeLostUpdate(facts: {
       cause:
         "each addition reads the whole session, changes it and writes all of it back: the last write wins over the ones made meanwhile",
       hint: {
-        node: "Keep the cart out of the session object: one SADD per addition on a key of its own per session (`${SESSION_PREFIX}cart:${req.sessionID}`), read with SMEMBERS; Redis applies each SADD whole, so none overwrites another.",
+        node: "Keep the cart out of the session object: one SADD per addition on a key of its own per session (`<SESSION_PREFIX>cart:<session id>`), read with SMEMBERS; Redis applies each SADD whole, so none overwrites another.",
         python:
           "Keep the cart out of the session: one SADD per addition on a key of its own per session id, read with SMEMBERS; Redis applies each SADD whole, so none overwrites another.",
       },
@@ -115,7 +115,7 @@ export function gradeLogoutUndone(facts: {
       cause:
         "a request that loaded the session before /logout saved it when it ended, after the logout had deleted it",
       hint: {
-        node: "Let logout win: at /logout, set a tombstone (`${SESSION_PREFIX}ended:<id>`) before destroying the session, and give the store a set() that writes only where there is no tombstone, checked and written in one Lua script (redis.defineCommand).",
+        node: "Let logout win: at /logout, set a tombstone (`<SESSION_PREFIX>ended:<session id>`) before destroying the session, and give the store a set() that writes only where there is no tombstone, checked and written in one Lua script (redis.defineCommand).",
         python:
           "Let logout win: at logout, set a tombstone key for the session id before deleting the session, and save sessions only where there is no tombstone, checked and written in one Lua script.",
       },

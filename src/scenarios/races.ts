@@ -17,8 +17,16 @@ export const SLOW_MS = 1000;
 /** How many items one visitor adds at the same time. */
 export const ADDITIONS = 5;
 
-const NOT_WATCHED =
-  "the lab cannot see when the slow request has loaded its session: it does not watch what the instances send Redis here";
+/** Without watching Redis the lab cannot know the slow request is under way: no grade then. */
+const notWatched = (observations: Observation[] = []): ScenarioOutcome => ({
+  status: "error",
+  summary:
+    "the lab cannot see when the slow request has loaded its session: it does not watch what the instances send Redis here",
+  causeId: "race-not-provoked",
+  cause: "the lab could not make two requests of one visitor run at the same time",
+  hint: "Let the lab start the app (not --url), with a Redis that allows MONITOR (the lab's own, or REDIS_URL).",
+  observations,
+});
 
 type Seen = Observation & { readonly user: string };
 
@@ -66,7 +74,7 @@ export async function lostUpdate(ctx: ScenarioContext): Promise<ScenarioOutcome>
   const first = ctx.token();
   const found = await sessionKey(ctx, a, first);
   const observer = ctx.observer;
-  if (!observer || !found) return { status: "skipped", summary: NOT_WATCHED, observations: [] };
+  if (!observer || !found) return notWatched();
   const items = Array.from({ length: ADDITIONS }, () => ctx.token());
   await observer.settle();
   const cursor = observer.cursor();
@@ -106,8 +114,7 @@ export async function logoutUndone(ctx: ScenarioContext): Promise<ScenarioOutcom
   const found = await sessionKey(ctx, a, ctx.token());
   const observer = ctx.observer;
   const redisUrl = ctx.redisUrl;
-  if (!observer || !found || !redisUrl)
-    return { status: "skipped", summary: NOT_WATCHED, observations: [strip(login)] };
+  if (!observer || !found || !redisUrl) return notWatched([strip(login)]);
   const before = a.cookieHeader();
   const late = ctx.token();
   await observer.settle();
