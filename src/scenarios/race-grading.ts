@@ -122,7 +122,8 @@ export function gradeLogoutUndone(facts: {
       evidence: [
         `the slow request (?delay=${facts.timing.delayMs}) had read the session${on(facts.timing.slowPort)} before /logout${facts.logoutPort === null ? "" : ` (:${facts.logoutPort})`} deleted it`,
         ...facts.writesAfter.map(
-          (w) => `${facts.key} written ${Math.round(w.afterMs)} ms after logout${by(w.port)}`,
+          (w) =>
+            `${facts.key} written ${Math.round(w.afterMs)} ms after logout${w.port === undefined ? "" : ` by :${w.port}`}`,
         ),
       ],
       confidence: "confirmed",

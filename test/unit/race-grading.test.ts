@@ -104,7 +104,7 @@ describe("a logout undone by a slow request (exercise 07)", () => {
     expect(verdict.summary).toBe(
       "the session key came back 120 ms after logout, written by :5001; the old cookie is logged in as ada again on :5001, :5002",
     );
-    expect(verdict.evidence).toContain("sess:abc written 120 ms after logout, written by :5001");
+    expect(verdict.evidence).toContain("sess:abc written 120 ms after logout by :5001");
   });
 
   it("fails on the old cookie alone, when no write was seen", () => {
