@@ -5,12 +5,16 @@ import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 import { loggedInAs } from "./logout.js";
 import { gradeFixation } from "./race-grading.js";
 
-/** The session ids a Cookie header may carry, each cookie's candidates together. */
-export function idsOf(header: string | undefined): Set<string> {
+/**
+ * The session ids a Cookie header may carry, each cookie's candidates together; only of the
+ * cookies named in `names` when given (the session cookie, not a CSRF token that stays put).
+ */
+export function idsOf(header: string | undefined, names: readonly string[] = []): Set<string> {
   const ids = new Set<string>();
   for (const pair of (header ?? "").split(/;\s*/)) {
-    const value = pair.slice(pair.indexOf("=") + 1);
-    if (pair.includes("=")) for (const id of sessionIdCandidates(value)) ids.add(id);
+    const at = pair.indexOf("=");
+    if (at < 0 || (names.length > 0 && !names.includes(pair.slice(0, at).trim()))) continue;
+    for (const id of sessionIdCandidates(pair.slice(at + 1))) ids.add(id);
   }
   return ids;
 }
@@ -42,8 +46,9 @@ export async function fixation(ctx: ScenarioContext): Promise<ScenarioOutcome> {
       observations: [set, { ...login, shows: loggedInAs(body) }, { ...me, shows: me.user }],
     };
   }
-  const was = idsOf(before);
-  const sameId = [...idsOf(after)].some((id) => was.has(id));
+  // The session cookie is the one the first set sent (a new visitor's).
+  const was = idsOf(before, set.setCookie);
+  const sameId = [...idsOf(after, set.setCookie)].some((id) => was.has(id));
   const attacker = ctx.client("X");
   if (before) attacker.plant(before);
   const planted = [];

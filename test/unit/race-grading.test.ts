@@ -151,6 +151,14 @@ describe("session fixation (exercise 07)", () => {
     expect(verdict.causeId).toBe(causeId);
   });
 
+  it("reads only the session cookie when its name is known", () => {
+    const header = "csrf=stays-the-same-123; connect.sid=s%3AabcdefghIJ.sig123";
+    const ids = idsOf(header, ["connect.sid"]);
+    expect(ids.has("abcdefghIJ")).toBe(true);
+    expect(ids.has("stays-the-same-123")).toBe(false);
+    expect(idsOf(header).has("stays-the-same-123")).toBe(true);
+  });
+
   it.each([
     ["connect.sid=s%3AabcdefghIJ.sig123", ["abcdefghIJ"]],
     ["session=0123456789abcdef; other=x", ["0123456789abcdef"]],
