@@ -35,6 +35,23 @@ export class ScenarioClient {
     private readonly signal?: AbortSignal,
   ) {}
 
+  /** The Cookie header this browser would send to the site now (undefined: it holds none). */
+  cookieHeader(): string | undefined {
+    return this.jar.header(new URL("/", this.baseUrl).href);
+  }
+
+  /**
+   * Takes on the cookies of a Cookie header another browser sent: a visitor whose session id
+   * was planted (fixation), or a stolen cookie replayed after its session ended.
+   */
+  plant(header: string): void {
+    const pairs = header.split(/;\s*/).filter((pair) => pair.includes("="));
+    this.jar.accept(
+      pairs.map((pair) => `${pair}; Path=/`),
+      new URL("/", this.baseUrl).href,
+    );
+  }
+
   /**
    * GETs `path` and records which instance served it and which of `values` the page shows.
    * Throws CannotRunError when nothing (or only the proxy) answered.

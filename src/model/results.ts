@@ -15,6 +15,9 @@ export const SCENARIO_IDS = [
   "redis-outage",
   "sentinel-failover",
   "primary-hang",
+  "lost-update",
+  "logout-undone",
+  "fixation",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -84,6 +87,12 @@ export const CAUSE_IDS = [
   "readonly-after-failover",
   "no-failover-follow",
   "sessions-lost-in-failover",
+  // Races and fixation (exercise 07).
+  "lost-update",
+  "logout-undone",
+  "session-fixation",
+  "old-session-accepted",
+  "race-not-provoked",
   // The app's pages.
   "unset-not-removed",
   "global-value",
@@ -171,6 +180,9 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   "sentinel-failover":
     "sessions set before a Sentinel failover are read and written after it, on every instance",
   "primary-hang": "a hung primary is failed over and the site follows the new one within 5 s",
+  "lost-update": "additions made at the same time on two instances all end up in the cart",
+  "logout-undone": "a slow request that ends after /logout does not bring the session back",
+  fixation: "a login gives the visitor a new session id, and the old one stops working",
 };
 
 /** An advisory: reported, never changes the verdict. */

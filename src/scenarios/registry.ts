@@ -2,9 +2,11 @@ import type { ScenarioId } from "../model/results.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 import { idleExpiry, slidingExpiry } from "./expiry.js";
 import { primaryHang, sentinelFailover } from "./failover.js";
+import { fixation } from "./fixation.js";
 import { isolation } from "./isolation.js";
 import { logoutEverywhere, logoutOne } from "./logout.js";
 import { redisOutage } from "./outage.js";
+import { logoutUndone, lostUpdate } from "./races.js";
 import { restart } from "./restart.js";
 import { shared } from "./shared.js";
 import { storeEvidence } from "./store-evidence.js";
@@ -27,4 +29,7 @@ export const SCENARIOS: Record<
   "redis-outage": redisOutage,
   "sentinel-failover": sentinelFailover,
   "primary-hang": primaryHang,
+  "lost-update": lostUpdate,
+  "logout-undone": logoutUndone,
+  fixation,
 };
