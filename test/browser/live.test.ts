@@ -1,23 +1,9 @@
-import { Agent } from "undici";
 import { describe, expect, inject, it } from "vitest";
-import { ScenarioClient } from "../../src/client/client.js";
 import { load } from "../../src/commands/load.js";
 import type { LabEvent } from "../../src/events.js";
 import { launchBrowser, screenshotPaths } from "../support/browser.js";
 import { labRunOptions, runStart, tempDir } from "../support/lab.js";
-
-/** A browser-like visitor through the proxy: its own cookie jar. */
-async function visit(proxyUrl: string, paths: string[]) {
-  const agent = new Agent();
-  const client = new ScenarioClient("V", proxyUrl, agent, 5000);
-  const ports: (number | null)[] = [];
-  try {
-    for (const path of paths) ports.push((await client.get(path, [])).port);
-  } finally {
-    await agent.close();
-  }
-  return ports;
-}
+import { browse as visit } from "../support/visitor.js";
 
 describe("the live page in a real browser", () => {
   it("shows the instances, each request within a second, lost reads, and one visitor's alternation (starter)", async () => {
@@ -105,9 +91,13 @@ describe("the live page in a real browser", () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(url);
       await page.locator("#charts:not([hidden])").waitFor({ timeout: 5000 });
+      // The load's requests are the lab's own: counted apart from a browser's.
       await expect
-        .poll(async () => Number(await page.locator("#lost").textContent()), { timeout: 5000 })
+        .poll(async () => Number(await page.locator("#load-lost").textContent()), {
+          timeout: 5000,
+        })
         .toBeGreaterThan(0);
+      expect(await page.locator("#requests").textContent()).toBe("0");
       for (const path of await screenshotPaths("live.png")) await page.screenshot({ path });
       await expect
         .poll(() => page.locator("#load-summary").textContent(), { timeout: 8000 })

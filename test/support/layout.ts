@@ -1,0 +1,61 @@
+import type { Page } from "playwright-core";
+
+/** The little of the DOM these checks read (the tests are compiled without the DOM's types). */
+interface Box {
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  readonly offsetParent: unknown;
+  getBoundingClientRect(): { right: number };
+}
+interface Doc {
+  readonly documentElement: Box;
+  querySelectorAll(selector: string): Iterable<Box>;
+  createRange(): {
+    selectNodeContents(n: unknown): void;
+    getClientRects(): Iterable<{ top: number }>;
+  };
+}
+
+/** The projector sizes both pages are laid out for. */
+export const PROJECTOR_SIZES = [
+  { width: 1280, height: 720 },
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+] as const;
+
+/**
+ * What overflows sideways, as a person would notice it: the page itself (a horizontal
+ * scrollbar), or one of `selectors` whose content is wider than its box (a cut-off column),
+ * or that reaches past the window's right edge. Empty when nothing does.
+ */
+export function overflowing(page: Page, selectors: readonly string[]): Promise<string[]> {
+  return page.evaluate((list) => {
+    const document = (globalThis as unknown as { document: Doc }).document;
+    const found: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth)
+      found.push(`the page: scrollWidth ${root.scrollWidth} > ${root.clientWidth}`);
+    for (const selector of list)
+      for (const node of document.querySelectorAll(selector)) {
+        if (node.offsetParent === null) continue;
+        const box = node.getBoundingClientRect();
+        if (node.scrollWidth > node.clientWidth)
+          found.push(`${selector}: scrollWidth ${node.scrollWidth} > ${node.clientWidth}`);
+        if (box.right > root.clientWidth + 0.5)
+          found.push(`${selector}: right edge ${Math.round(box.right)} > ${root.clientWidth}`);
+      }
+    return found;
+  }, selectors);
+}
+
+/** The lines a cell's text takes on screen (1: it does not wrap). */
+export function lineCount(page: Page, selector: string): Promise<number[]> {
+  return page.$$eval(selector, (cells) =>
+    cells.map((c) => {
+      const range = (globalThis as unknown as { document: Doc }).document.createRange();
+      range.selectNodeContents(c);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      return tops.size;
+    }),
+  );
+}
