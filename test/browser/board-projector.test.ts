@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import type { RoomEvent } from "../../src/model/room-event.js";
 import { newAttendeeId, publishToRoom } from "../../src/room/publish.js";
@@ -93,5 +94,33 @@ describe("the room board on a projector", () => {
     expect(ada).toHaveLength(2);
     expect(ada[0]).toMatch(/^Ada,01-shared-sessions,pass,3,2,[^,]+,[^,]+,[^,]+,no-redis,/);
     expect(ada[1]).toMatch(/^Ada,02-logout-everywhere,fail,1,,[^,]+,,[^,]+,stale-session,/);
+  });
+
+  it("with --host 0.0.0.0 serves the page at this machine's address, and warns that a loopback Redis cannot be joined", async () => {
+    await using redis = await ownRedis();
+    await using room = await runBoard(redis.url, "elsewhere", { host: "0.0.0.0" });
+    const warning = room.events.find(
+      (e) => e.type === "warning" && /join line names 127\.0\.0\.1/.test(e.message),
+    );
+    expect(warning).toBeDefined();
+    const [other] = room.banner.elsewhere;
+    expect(other).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+\/$/);
+    await using browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: PROJECTOR_SIZES[0] });
+    // Another laptop opens it by this machine's address: the page, live.
+    await page.goto(other as string);
+    await expect.poll(() => page.locator("#status").textContent(), { timeout: 5000 }).toBe("live");
+    // A name chosen by some DNS server is still refused (DNS rebinding).
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(other as string, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await status("rebound.example")).toBe(421);
+    expect(await status(new URL(other as string).host)).toBe(200);
   });
 });
