@@ -76,8 +76,11 @@ function timelineData(points) {
   const now = minutes(Date.now());
   const last = points.at(-1);
   // The count holds until now: one point is a line, not a dot lost at the edge.
+  // Inboxes are read in turn, so a check can come after a later one: time never runs back.
+  const xs = [];
+  for (const p of points) xs.push(Math.max(xs.at(-1) ?? 0, minutes(Date.parse(p.at))));
   return [
-    [...points.map((p) => minutes(Date.parse(p.at))), Math.max(now, minutes(Date.parse(last.at)))],
+    [...xs, Math.max(now, xs.at(-1))],
     [...points.map((p) => p.passing), last.passing],
   ];
 }
