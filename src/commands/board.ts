@@ -118,7 +118,7 @@ export async function board(options: BoardOptions): Promise<BoardResult> {
 
 /** The join line names this machine: attendees' laptops would each look for a Redis of their own. */
 function loopbackJoinWarning(host: string): string {
-  return `The join line names ${host}, which on an attendee's laptop is that laptop: pass --redis-url with an address of this machine they can reach (e.g. redis://<its LAN address>:6379, with Redis bound to it).`;
+  return `The join line names ${host}, which only this machine can reach: give --redis-url an address attendees' laptops can reach (e.g. redis://<this machine's LAN address>:6379).`;
 }
 
 /**
