@@ -98,7 +98,7 @@ describe("the live page in a real browser", () => {
         })
         .toBeGreaterThan(0);
       expect(await page.locator("#requests").textContent()).toBe("0");
-      for (const path of await screenshotPaths("live.png")) await page.screenshot({ path });
+      for (const path of await screenshotPaths("live-load.png")) await page.screenshot({ path });
       await expect
         .poll(() => page.locator("#load-summary").textContent(), { timeout: 8000 })
         .toMatch(/% of reads lost/);
