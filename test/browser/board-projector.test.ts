@@ -4,7 +4,7 @@ import type { RoomEvent } from "../../src/model/room-event.js";
 import { newAttendeeId, publishToRoom } from "../../src/room/publish.js";
 import { formatRoomUrl } from "../../src/room/room-url.js";
 import { launchBrowser, screenshotPaths } from "../support/browser.js";
-import { overflowing, PROJECTOR_SIZES } from "../support/layout.js";
+import { overflowing, PROJECTOR_SIZES, watchDom } from "../support/layout.js";
 import { ownRedis, runBoard } from "../support/room.js";
 
 const LONG_NAME = `Maximiliana Theodora von Hohenzollern-Sigmaringen ${"und ".repeat(5)}Baden`;
@@ -122,5 +122,34 @@ describe("the room board on a projector", () => {
       });
     expect(await status("rebound.example")).toBe(421);
     expect(await status(new URL(other as string).host)).toBe(200);
+  });
+
+  it("keeps 200 attendees publishing at once to a few DOM updates a second, within the window", async () => {
+    await using redis = await ownRedis();
+    await using room = await runBoard(redis.url, "crowd");
+    const url = formatRoomUrl(redis.url, "crowd");
+    await using browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: PROJECTOR_SIZES[0] });
+    await page.goto(room.banner.url);
+    await expect.poll(() => page.locator("#empty").isVisible()).toBe(true);
+    const dom = await watchDom(page);
+    for (let batch = 0; batch < 10; batch++)
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => {
+          const n = batch * 20 + i;
+          return publishToRoom(
+            url,
+            check(`Attendee ${n}`, "01-shared-sessions", n % 4 ? "pass" : "fail", "own-store"),
+          );
+        }),
+      );
+    await expect.poll(() => page.locator(".tile").count(), { timeout: 10_000 }).toBe(200);
+    expect(await page.locator("#passing").textContent()).toBe("150");
+    const { perSecond, elements } = await dom.measure();
+    console.log(
+      `board, 200 attendees: ${perSecond.toFixed(1)} DOM updates/s, ${elements} elements`,
+    );
+    expect(perSecond).toBeLessThanOrEqual(6);
+    expect(await overflowing(page, KEY)).toEqual([]);
   });
 });

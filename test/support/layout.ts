@@ -59,3 +59,38 @@ export function lineCount(page: Page, selector: string): Promise<number[]> {
     }),
   );
 }
+
+/**
+ * Starts counting the page's DOM updates (MutationObserver callbacks: one per rendering task,
+ * however many nodes it touched). `measure()` gives the updates a second since then and the
+ * number of elements on the page.
+ */
+export async function watchDom(page: Page) {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as {
+      __updates: number;
+      __since: number;
+      MutationObserver: new (cb: () => void) => { observe(n: unknown, o: object): void };
+      document: { body: unknown };
+    };
+    g.__updates = 0;
+    g.__since = performance.now();
+    new g.MutationObserver(() => {
+      g.__updates++;
+    }).observe(g.document.body, { subtree: true, childList: true, characterData: true });
+  });
+  return {
+    measure: () =>
+      page.evaluate(() => {
+        const g = globalThis as unknown as {
+          __updates: number;
+          __since: number;
+          document: { getElementsByTagName(t: string): { length: number } };
+        };
+        return {
+          perSecond: (1000 * g.__updates) / (performance.now() - g.__since),
+          elements: g.document.getElementsByTagName("*").length,
+        };
+      }),
+  };
+}

@@ -132,6 +132,8 @@ function renderCharts(chart) {
     height: 140,
     title,
     hooks: x.hooks,
+    // Labels only: values that change with every update would be more DOM work than reading.
+    legend: { live: false },
     scales: { x: x.scale, y },
     axes: [x.axis, { size: 44 }],
     series: [
