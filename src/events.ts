@@ -146,6 +146,8 @@ export type LabEvent =
   | {
       type: "board:ready";
       url: string;
+      /** The page's addresses for other laptops (none: bound to this machine alone). */
+      elsewhere: string[];
       room: string;
       /** The command attendees paste. */
       joinLine: string;

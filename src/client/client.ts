@@ -1,6 +1,7 @@
 import { type Dispatcher, errors, request } from "undici";
 import type { KeyTouch } from "../diagnosis/observations.js";
 import type { Observation } from "../model/results.js";
+import { LAB_CLIENT_HEADER } from "../model/traffic.js";
 import { CookieJar } from "./cookies.js";
 import { servedByPort } from "./instance-id.js";
 
@@ -33,6 +34,8 @@ export class ScenarioClient {
     private readonly dispatcher: Dispatcher,
     private readonly timeoutMs: number,
     private readonly signal?: AbortSignal,
+    /** Who the lab's proxy and live page count this visitor as: a check's or a load's. */
+    private readonly source: "check" | "load" = "check",
   ) {}
 
   /** The Cookie header this browser would send to the site now (undefined: it holds none). */
@@ -71,7 +74,9 @@ export class ScenarioClient {
     try {
       answer = await request(url, {
         dispatcher: this.dispatcher,
-        headers: cookie ? { cookie } : {},
+        headers: cookie
+          ? { cookie, [LAB_CLIENT_HEADER]: this.source }
+          : { [LAB_CLIENT_HEADER]: this.source },
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
         signal: this.signal,

@@ -17,6 +17,7 @@ import { formatRoomUrl } from "../room/room-url.js";
 import { openBoardFeed } from "../web/board-feed.js";
 import { resultsCsv, type StuckRules } from "../web/board-model.js";
 import { startBoardServer } from "../web/board-server.js";
+import { isLoopback, reachableHosts } from "../web/hosts.js";
 import { labVersion } from "../workspace/paths.js";
 
 export interface BoardOptions {
@@ -75,7 +76,9 @@ export async function board(options: BoardOptions): Promise<BoardResult> {
       return { attendees: feed.state.attendees.size };
     }
     access = await attendeeAccess(options);
-    if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
+    const redisHost = new URL(options.redisUrl).hostname;
+    if (isLoopback(redisHost)) emit({ type: "warning", message: loopbackJoinWarning(redisHost) });
+    if (!isLoopback(options.host)) {
       emit({
         type: "warning",
         message: `The board listens on ${options.host}: anyone on this network can read the page (names, verdicts and causes; never code).`,
@@ -96,9 +99,11 @@ export async function board(options: BoardOptions): Promise<BoardResult> {
       throw error;
     });
     const { password: _password, ...shown } = { password: undefined, ...access };
+    const port = server.port;
     emit({
       type: "board:ready",
-      url: server.url,
+      url: isLoopback(options.host) ? server.url : `http://127.0.0.1:${port}/`,
+      elsewhere: reachableHosts(options.host).map((h) => `http://${h}:${port}/`),
       room: options.room,
       attendees: feed.state.attendees.size,
       ...shown,
@@ -109,6 +114,11 @@ export async function board(options: BoardOptions): Promise<BoardResult> {
     await server?.close();
     await feed.close();
   }
+}
+
+/** The join line names this machine: attendees' laptops would each look for a Redis of their own. */
+function loopbackJoinWarning(host: string): string {
+  return `The join line names ${host}, which only this machine can reach: give --redis-url an address attendees' laptops can reach (e.g. redis://<this machine's LAN address>:6379).`;
 }
 
 /**

@@ -96,6 +96,7 @@ function toLive(exchange: ProxyExchange) {
     ms: exchange.ms,
     cookie: exchange.cookie,
     setCookies: exchange.setCookies,
+    source: exchange.source,
     body: page && exchange.body ? exchange.body.subarray(0, PAGE_TEXT).toString("utf8") : undefined,
   };
 }

@@ -55,6 +55,7 @@ export async function runLoad(settings: LoadSettings): Promise<LoadStats> {
       dispatcher,
       settings.requestTimeoutMs,
       local.signal,
+      "load",
     );
     const value = `load-${id}-${randomBytes(4).toString("hex")}`;
     let hasValue = false;

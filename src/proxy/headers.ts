@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { LAB_CLIENT_HEADER } from "../model/traffic.js";
 
 /** Headers that describe one connection, not the message; a proxy must not forward them. */
 const HOP_BY_HOP = new Set([
@@ -58,6 +59,8 @@ export function upstreamRequestHeaders(
 ): Record<string, string | string[]> {
   // Node's server answers `Expect: 100-continue` itself; the instance gets a plain request.
   const headers = withoutHopByHop(incoming, "expect");
+  // The lab's own clients mark their requests for the live page; the app never sees the mark.
+  delete headers[LAB_CLIENT_HEADER];
   const previous = incoming["x-forwarded-for"];
   const chain = [previous, clientAddress].filter(Boolean).join(", ");
   if (chain) headers["x-forwarded-for"] = chain;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Pool } from "undici";
 import type { Emit, InstanceRef } from "../events.js";
+import { LAB_CLIENT_HEADER, type TrafficSource, trafficSource } from "../model/traffic.js";
 import { type ForwardOutcome, forward, sendError } from "./forward.js";
 import { guardConnections, HEADER_TIMEOUT_MS } from "./guards.js";
 import { otherLoopbackListener } from "./other-loopback.js";
@@ -43,6 +44,8 @@ export interface ProxyExchange {
   readonly setCookies: readonly string[];
   /** The answer's body, when it was small enough to be held (64 KB). */
   readonly body: Buffer | undefined;
+  /** Whose request it was: a browser, or the lab's own check or load (their header). */
+  readonly source: TrafficSource;
 }
 
 /** A running round-robin reverse proxy; `close()` frees its port and upstream connections. */
@@ -139,6 +142,7 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
       cookie: req.headers.cookie,
       setCookies: outcome.kind === "answered" ? (outcome.cookies ?? []) : [],
       body: outcome.kind === "answered" ? outcome.body : undefined,
+      source: trafficSource(req.headers[LAB_CLIENT_HEADER]),
     });
   };
 

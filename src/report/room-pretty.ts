@@ -31,7 +31,11 @@ export function roomLines(event: RoomLabEvent, c: ChalkInstance): string[] {
     case "board:ready": {
       const lines = [
         "",
-        `  ${c.green("➜")}  Room ${c.bold(event.room)}: open ${c.bold.underline(event.url)} (on the projector, or a second laptop)`,
+        `  ${c.green("➜")}  Room ${c.bold(event.room)}: open ${c.bold.underline(event.url)} ${
+          event.elsewhere.length === 0
+            ? "(on this machine only: --host 0.0.0.0 serves it to other laptops too)"
+            : `here, or ${event.elsewhere.map((u) => c.bold.underline(u)).join(" or ")} on another laptop`
+        }`,
         c.gray(
           `     ${event.attendees} attendee${event.attendees === 1 ? "" : "s"} so far · Ctrl-C stops the board; the room stays in Redis for a day`,
         ),

@@ -1,4 +1,5 @@
 import type { RoomEvent, RoomVerdict } from "../model/room-event.js";
+import { decodeRecords, type ExerciseRecords, withCheck } from "./board-exercises.js";
 
 /** What the board knows of one attendee, from the events it has seen. */
 export interface AttendeeState {
@@ -14,6 +15,8 @@ export interface AttendeeState {
   readonly cause?: string;
   /** The same failing cause on this many checks in a row (0 after a pass). */
   readonly streak: number;
+  /** Each exercise checked: first pass, checks before it, last cause (for the CSV). */
+  readonly exercises?: ExerciseRecords;
 }
 
 /** The room as the board sees it: a function of the events, in order. */
@@ -95,6 +98,7 @@ export function applyEvent(
     exercise: event.exercise,
     verdict: event.verdict,
     streak: failing ? (sameCause ? (before?.streak ?? 0) + 1 : 1) : 0,
+    exercises: withCheck(before?.exercises, event),
   };
   const firstPassAt = before?.firstPassAt ?? (event.verdict === "pass" ? event.at : undefined);
   if (firstPassAt) after.firstPassAt = firstPassAt;
@@ -153,6 +157,8 @@ export function decodeAttendee(json: string): AttendeeState | undefined {
       if (value) state[key] = value;
     }
     if (verdict === "pass" || verdict === "fail" || verdict === "error") state.verdict = verdict;
+    const exercises = decodeRecords(raw.exercises);
+    if (exercises) state.exercises = exercises;
     return state;
   } catch {
     return undefined;
@@ -264,33 +270,61 @@ export function stuckReason(a: AttendeeState, now: number, rules: StuckRules): s
   return undefined;
 }
 
-/** One row per attendee: the latest result and the first pass, for after the workshop. */
+/** The CSV's columns: one row per attendee and exercise. */
+const CSV_HEADER = [
+  "name",
+  "exercise",
+  "verdict",
+  "checks",
+  "checks before the pass",
+  "first check",
+  "first pass",
+  "last check",
+  "last causeId",
+  "last cause",
+];
+
+/**
+ * One row per attendee per exercise they checked (an attendee who never checked: one row
+ * with no exercise): its latest verdict, its first pass, how many checks of that exercise came
+ * before it, and the last cause it failed on — for after the workshop.
+ */
 export function resultsCsv(state: BoardState): string {
-  const rows = [
-    [
-      "name",
-      "exercise",
-      "verdict",
-      "causeId",
-      "cause",
-      "checks",
-      "first check",
-      "first pass",
-      "last check",
-    ],
-  ];
+  const rows = [CSV_HEADER];
   for (const a of [...state.attendees.values()].sort((x, y) => x.name.localeCompare(y.name))) {
-    rows.push([
-      a.name,
-      a.exercise ?? "",
-      a.verdict ?? "",
-      a.causeId ?? "",
-      a.cause ?? "",
-      String(a.checks),
-      a.firstCheckAt ?? "",
-      a.firstPassAt ?? "",
-      a.checks > 0 ? a.lastAt : "",
-    ]);
+    const records = Object.entries(a.exercises ?? {});
+    if (records.length === 0) {
+      // Never checked, or saved by a board from before per-exercise records.
+      rows.push([
+        a.name,
+        a.exercise ?? "",
+        a.verdict ?? "",
+        String(a.checks),
+        "",
+        a.firstCheckAt ?? "",
+        a.firstPassAt ?? "",
+        a.checks > 0 ? a.lastAt : "",
+        a.verdict === "pass" ? "" : (a.causeId ?? ""),
+        a.verdict === "pass" ? "" : (a.cause ?? ""),
+      ]);
+      continue;
+    }
+    records.sort(
+      ([x, rx], [y, ry]) => rx.firstCheckAt.localeCompare(ry.firstCheckAt) || x.localeCompare(y),
+    );
+    for (const [exercise, r] of records)
+      rows.push([
+        a.name,
+        exercise,
+        r.verdict,
+        String(r.checks),
+        r.checksBeforePass === undefined ? "" : String(r.checksBeforePass),
+        r.firstCheckAt,
+        r.firstPassAt ?? "",
+        r.lastAt,
+        r.causeId ?? "",
+        r.cause ?? "",
+      ]);
   }
   return `${rows.map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
 }

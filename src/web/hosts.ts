@@ -31,3 +31,25 @@ export function hostAllowed(header: string, hosts: readonly string[], port: numb
 export function bracketed(host: string): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
+
+/** Whether a host name or address means this machine alone (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return (
+    h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h) || h.endsWith(".localhost")
+  );
+}
+
+/**
+ * The addresses other machines can open a page bound to `bindHost` by: none on a loopback
+ * address, this machine's outside IPv4 addresses when bound to every interface, else the
+ * address itself.
+ */
+export function reachableHosts(bindHost: string): string[] {
+  if (isLoopback(bindHost)) return [];
+  if (bindHost === "0.0.0.0" || bindHost === "::" || bindHost === "")
+    return Object.values(networkInterfaces())
+      .flat()
+      .flatMap((a) => (a && !a.internal && a.family === "IPv4" ? [a.address] : []));
+  return [bracketed(bindHost)];
+}

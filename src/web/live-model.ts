@@ -1,24 +1,37 @@
 import type { InstanceRef } from "../events.js";
+import type { TrafficSource } from "../model/traffic.js";
 import type { ProxyExchange } from "../proxy/proxy.js";
 import { cookiePairs, pageShows, safeDecode, visitorId } from "./live-text.js";
 
 /** One request through the lab's proxy, as the live page needs it: the page's text, not bytes. */
-export interface LiveExchange extends Omit<ProxyExchange, "body"> {
+export interface LiveExchange extends Omit<ProxyExchange, "body" | "source"> {
   readonly at: number;
+  /** Whose request it was (a browser when not said). */
+  readonly source?: TrafficSource;
   /** The page's text, for the exercise's own pages. */
   readonly body: string | undefined;
 }
 
 export type InstanceStatus = "starting" | "up" | "restarting" | "down";
 
-export interface LiveInstance {
-  readonly index: number;
-  readonly port: number;
-  readonly status: InstanceStatus;
+/** Requests served, reads of a value, and reads that lost it. */
+export interface Counts {
   readonly served: number;
   readonly reads: number;
   readonly lost: number;
 }
+
+/** An instance, with the browsers' traffic (served, reads, lost) apart from the lab's own. */
+export interface LiveInstance extends Counts {
+  readonly index: number;
+  readonly port: number;
+  readonly status: InstanceStatus;
+  /** The check's and load's requests to it. */
+  readonly lab: Counts;
+}
+
+/** The lab's own traffic (its check, a load), never counted as an attendee's. */
+export type LabSource = Exclude<TrafficSource, "browser">;
 
 export interface FeedEntry {
   readonly at: number;
@@ -31,10 +44,14 @@ export interface FeedEntry {
   readonly visitor: string | undefined;
   /** For a page of the exercise: did it show the visitor's value (false: lost)? */
   readonly shows: boolean | undefined;
+  /** The value a /session/set/ request stored. */
+  readonly set?: string;
+  readonly source: TrafficSource;
 }
 
 export interface Visitor {
   readonly id: string;
+  readonly source: TrafficSource;
   readonly value: string | undefined;
   readonly lastAt: number;
   readonly seen: readonly {
@@ -52,11 +69,19 @@ export interface Bucket {
 
 export interface LiveState {
   readonly instances: readonly LiveInstance[];
+  /** The browsers' requests, newest last. */
   readonly feed: readonly FeedEntry[];
+  /** The check's and load's requests, newest last. */
+  readonly labFeed: readonly FeedEntry[];
+  /** Browsers' visitors (by cookie), kept apart so that a load never pushes one out. */
   readonly visitors: ReadonlyMap<string, Visitor>;
+  readonly labVisitors: ReadonlyMap<string, Visitor>;
   readonly buckets: readonly Bucket[];
+  /** The browsers' requests and lost reads. */
   readonly requests: number;
   readonly lost: number;
+  /** The lab's own requests and lost reads, by source. */
+  readonly labTraffic: Readonly<Record<LabSource, { requests: number; lost: number }>>;
   readonly load?: { readonly running: boolean; readonly summary?: string };
   readonly check?: {
     readonly running: boolean;
@@ -74,15 +99,19 @@ const FEED = 40;
 const VISITORS = 200;
 const SEEN = 30;
 const BUCKETS = 60;
+const NONE: Counts = { served: 0, reads: 0, lost: 0 };
 
 export function emptyLive(instances: readonly InstanceRef[]): LiveState {
   return {
-    instances: instances.map((i) => ({ ...i, status: "starting", served: 0, reads: 0, lost: 0 })),
+    instances: instances.map((i) => ({ ...i, status: "starting", ...NONE, lab: NONE })),
     feed: [],
+    labFeed: [],
     visitors: new Map(),
+    labVisitors: new Map(),
     buckets: [],
     requests: 0,
     lost: 0,
+    labTraffic: { check: { requests: 0, lost: 0 }, load: { requests: 0, lost: 0 } },
   };
 }
 
@@ -91,7 +120,9 @@ export function emptyLive(instances: readonly InstanceRef[]): LiveState {
  * and whether the exercise's page showed that visitor's value (a lost read when it did not).
  */
 export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
-  const visitors = new Map(state.visitors);
+  const source = ex.source ?? "browser";
+  const browser = source === "browser";
+  const visitors = new Map(browser ? state.visitors : state.labVisitors);
   const sent = ex.cookie?.trim() || undefined;
   const issued = cookiePairs(ex.setCookies);
   const key = sent ?? issued;
@@ -107,6 +138,7 @@ export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
   if (key) {
     const visitor: Visitor = {
       id: visitorId(key),
+      source,
       value,
       lastAt: ex.at,
       seen: [...(before?.seen ?? []), { port, shows, path: ex.path }].slice(-SEEN),
@@ -118,15 +150,13 @@ export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
     while (visitors.size > VISITORS) visitors.delete(visitors.keys().next().value as string);
   }
   const lost = shows === false;
+  const count = (c: Counts): Counts => ({
+    served: c.served + 1,
+    reads: c.reads + (shows === undefined ? 0 : 1),
+    lost: c.lost + (lost ? 1 : 0),
+  });
   const instances = state.instances.map((i) =>
-    i.port === port
-      ? {
-          ...i,
-          served: i.served + 1,
-          reads: i.reads + (shows === undefined ? 0 : 1),
-          lost: i.lost + (lost ? 1 : 0),
-        }
-      : i,
+    i.port !== port ? i : browser ? { ...i, ...count(i) } : { ...i, lab: count(i.lab) },
   );
   const entry: FeedEntry = {
     at: ex.at,
@@ -137,15 +167,31 @@ export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
     ms: ex.ms,
     visitor: key ? visitorId(key) : undefined,
     shows,
+    ...(set?.[1] && value !== undefined ? { set: value } : {}),
+    source,
   };
+  const buckets = addToBucket(state.buckets, ex.at, port, shows);
+  if (browser)
+    return {
+      ...state,
+      instances,
+      visitors,
+      feed: [...state.feed, entry].slice(-FEED),
+      buckets,
+      requests: state.requests + 1,
+      lost: state.lost + (lost ? 1 : 0),
+    };
+  const counted = state.labTraffic[source];
   return {
     ...state,
     instances,
-    visitors,
-    feed: [...state.feed, entry].slice(-FEED),
-    buckets: addToBucket(state.buckets, ex.at, port, shows),
-    requests: state.requests + 1,
-    lost: state.lost + (lost ? 1 : 0),
+    labVisitors: visitors,
+    labFeed: [...state.labFeed, entry].slice(-FEED),
+    buckets,
+    labTraffic: {
+      ...state.labTraffic,
+      [source]: { requests: counted.requests + 1, lost: counted.lost + (lost ? 1 : 0) },
+    },
   };
 }
 

@@ -2,19 +2,31 @@ import type { FeedEntry, LiveInstance, LiveState, Visitor } from "./live-model.j
 
 export interface LiveView {
   readonly instances: readonly LiveInstance[];
+  /** The browsers' requests, newest first. */
   readonly feed: readonly FeedEntry[];
+  /** The check's and load's requests, newest first. */
+  readonly labFeed: readonly FeedEntry[];
+  /** Browsers' visitors, newest first. */
   readonly visitors: readonly Visitor[];
+  /** A few of the check's and load's visitors, newest first, to follow one of those too. */
+  readonly labVisitors: readonly Visitor[];
   readonly chart: {
+    /** Each second's start, in seconds since 1970 (the page shows them as "s ago"). */
     readonly seconds: readonly number[];
     readonly ports: readonly number[];
     readonly rps: readonly (readonly number[])[];
     readonly lostPct: readonly (readonly (number | null)[])[];
   };
+  /** The browsers' requests and lost reads: the attendee's own. */
   readonly requests: number;
   readonly lost: number;
+  readonly labTraffic: LiveState["labTraffic"];
   readonly load?: LiveState["load"];
   readonly check?: LiveState["check"];
 }
+
+const VISITORS = 12;
+const LAB_VISITORS = 6;
 
 /** What the page shows: the newest visitors first, the last minute as chart series. */
 export function liveView(state: LiveState): LiveView {
@@ -23,9 +35,9 @@ export function liveView(state: LiveState): LiveView {
   return {
     instances: state.instances,
     feed: [...state.feed].reverse(),
-    visitors: [...new Map([...state.visitors.values()].map((v) => [v.id, v])).values()]
-      .sort((a, b) => b.lastAt - a.lastAt)
-      .slice(0, 12),
+    labFeed: [...state.labFeed].reverse(),
+    visitors: newest(state.visitors, VISITORS),
+    labVisitors: newest(state.labVisitors, LAB_VISITORS),
     chart: {
       seconds: buckets.map((b) => b.second),
       ports,
@@ -39,7 +51,15 @@ export function liveView(state: LiveState): LiveView {
     },
     requests: state.requests,
     lost: state.lost,
+    labTraffic: state.labTraffic,
     ...(state.load ? { load: state.load } : {}),
     ...(state.check ? { check: state.check } : {}),
   };
+}
+
+/** Each visitor once (a renewed cookie maps to the same one), the newest first. */
+function newest(visitors: ReadonlyMap<string, Visitor>, count: number): Visitor[] {
+  return [...new Map([...visitors.values()].map((v) => [v.id, v])).values()]
+    .sort((a, b) => b.lastAt - a.lastAt)
+    .slice(0, count);
 }

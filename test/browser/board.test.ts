@@ -59,7 +59,7 @@ describe("the room board in a real browser", () => {
     await expect.poll(() => page.locator(".tile").count(), { timeout: 2000 }).toBe(5);
     expect(await page.locator("#passing").textContent()).toBe("2");
     expect(await page.locator("#causes li").first().textContent()).toMatch(/own-store\s*3/);
-    for (const path of await screenshotPaths("board.png")) await page.screenshot({ path });
+    for (const path of await screenshotPaths("board-feed.png")) await page.screenshot({ path });
 
     await redis.stop();
     await expect

@@ -1,23 +1,10 @@
-import { Agent } from "undici";
 import { describe, expect, inject, it } from "vitest";
-import { ScenarioClient } from "../../src/client/client.js";
 import { load } from "../../src/commands/load.js";
 import type { LabEvent } from "../../src/events.js";
 import { launchBrowser, screenshotPaths } from "../support/browser.js";
 import { labRunOptions, runStart, tempDir } from "../support/lab.js";
-
-/** A browser-like visitor through the proxy: its own cookie jar. */
-async function visit(proxyUrl: string, paths: string[]) {
-  const agent = new Agent();
-  const client = new ScenarioClient("V", proxyUrl, agent, 5000);
-  const ports: (number | null)[] = [];
-  try {
-    for (const path of paths) ports.push((await client.get(path, [])).port);
-  } finally {
-    await agent.close();
-  }
-  return ports;
-}
+import { watchDom } from "../support/layout.js";
+import { browse as visit } from "../support/visitor.js";
 
 describe("the live page in a real browser", () => {
   it("shows the instances, each request within a second, lost reads, and one visitor's alternation (starter)", async () => {
@@ -105,10 +92,27 @@ describe("the live page in a real browser", () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(url);
       await page.locator("#charts:not([hidden])").waitFor({ timeout: 5000 });
+      const dom = await watchDom(page);
+      // The load's requests are the lab's own: counted apart from a browser's.
       await expect
-        .poll(async () => Number(await page.locator("#lost").textContent()), { timeout: 5000 })
+        .poll(async () => Number(await page.locator("#load-lost").textContent()), {
+          timeout: 5000,
+        })
         .toBeGreaterThan(0);
-      for (const path of await screenshotPaths("live.png")) await page.screenshot({ path });
+      expect(await page.locator("#requests").textContent()).toBe("0");
+      // However fast the load goes: a few DOM updates a second, and a bounded page.
+      await expect
+        .poll(async () => Number(await page.locator("#load-requests").textContent()), {
+          timeout: 5000,
+        })
+        .toBeGreaterThan(200);
+      const { perSecond, elements } = await dom.measure();
+      console.log(
+        `live page under load: ${perSecond.toFixed(1)} DOM updates/s, ${elements} elements`,
+      );
+      expect(perSecond).toBeLessThanOrEqual(8);
+      expect(elements).toBeLessThan(600);
+      for (const path of await screenshotPaths("live-load.png")) await page.screenshot({ path });
       await expect
         .poll(() => page.locator("#load-summary").textContent(), { timeout: 8000 })
         .toMatch(/% of reads lost/);

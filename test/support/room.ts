@@ -32,7 +32,7 @@ export async function ownRedis(extraArgs: readonly string[] = []) {
 export async function runBoard(
   redisUrl: string,
   room: string,
-  extra: { createUser?: boolean } = {},
+  extra: { createUser?: boolean; host?: string } = {},
 ) {
   const events: LabEvent[] = [];
   const controller = new AbortController();
@@ -43,7 +43,7 @@ export async function runBoard(
   const done = board({
     redisUrl,
     room,
-    host: "127.0.0.1",
+    host: extra.host ?? "127.0.0.1",
     port: 0,
     createUser: extra.createUser ?? false,
     exportTo: undefined,

@@ -4,10 +4,13 @@ import type { RoomEvent } from "../../src/model/room-event.js";
 import { decodeRoomEvent, encodeRoomEvent } from "../../src/model/room-event.js";
 import { formatRoomUrl, parseAttendeeName, parseRoomUrl } from "../../src/room/room-url.js";
 import {
+  type AttendeeState,
   applyEvent,
   type BoardState,
   boardView,
+  decodeAttendee,
   emptyBoard,
+  encodeAttendee,
   resultsCsv,
 } from "../../src/web/board-model.js";
 
@@ -171,11 +174,36 @@ describe("the board's state, from the room's events", () => {
       fold([check("Ada, L.", 0, "fail", "own-store"), check("=HYPERLINK(1)", 1, "pass")]),
     );
     expect(csv.split("\r\n")).toEqual([
-      "name,exercise,verdict,causeId,cause,checks,first check,first pass,last check",
-      `'=HYPERLINK(1),01-shared-sessions,pass,,,1,${at(1)},${at(1)},${at(1)}`,
-      `"Ada, L.",01-shared-sessions,fail,own-store,because own-store,1,${at(0)},,${at(0)}`,
+      "name,exercise,verdict,checks,checks before the pass,first check,first pass,last check,last causeId,last cause",
+      `'=HYPERLINK(1),01-shared-sessions,pass,1,0,${at(1)},${at(1)},${at(1)},,`,
+      `"Ada, L.",01-shared-sessions,fail,1,,${at(0)},,${at(0)},own-store,because own-store`,
       "",
     ]);
+  });
+
+  it("writes one CSV row per attendee and exercise: its own first pass, checks before it, last cause", () => {
+    const on = (exercise: string, event: RoomEvent): RoomEvent =>
+      event.type === "check" ? { ...event, exercise } : event;
+    const state = fold([
+      on("01-shared-sessions", check("Ada", 0, "fail", "own-store")),
+      on("01-shared-sessions", check("Ada", 1, "fail", "no-redis")),
+      on("01-shared-sessions", check("Ada", 2, "pass")),
+      on("02-logout-everywhere", check("Ada", 10, "fail", "stale-session")),
+      on("02-logout-everywhere", check("Ada", 12, "pass")),
+      on("03-expiring-sessions", check("Ada", 20, "fail", "no-ttl")),
+      joined("Grace", 0),
+    ]);
+    const rows = resultsCsv(state).split("\r\n").slice(1, -1);
+    expect(rows).toEqual([
+      `Ada,01-shared-sessions,pass,3,2,${at(0)},${at(2)},${at(2)},no-redis,because no-redis`,
+      `Ada,02-logout-everywhere,pass,2,1,${at(10)},${at(12)},${at(12)},stale-session,because stale-session`,
+      `Ada,03-expiring-sessions,fail,1,,${at(20)},,${at(20)},no-ttl,because no-ttl`,
+      "Grace,,,0,,,,,,",
+    ]);
+    // A restarted board reads the same back.
+    const ada = state.attendees.get("Ada");
+    const again = decodeAttendee(encodeAttendee(ada as AttendeeState));
+    expect(again?.exercises).toEqual(ada?.exercises);
   });
 });
 

@@ -44,6 +44,15 @@ describe("upstreamRequestHeaders", () => {
     expect(headers["x-forwarded-proto"]).toBe("http");
   });
 
+  it("keeps the lab's own client mark from the app", () => {
+    const headers = upstreamRequestHeaders(
+      { host: "127.0.0.1:5000", "x-session-lab-client": "check", cookie: "sid=1" },
+      "127.0.0.1",
+    );
+    expect(headers["x-session-lab-client"]).toBeUndefined();
+    expect(headers.cookie).toBe("sid=1");
+  });
+
   it("appends the client to an existing X-Forwarded-For chain", () => {
     expect(
       upstreamRequestHeaders({ "x-forwarded-for": "10.0.0.1" }, "127.0.0.1")["x-forwarded-for"],

@@ -86,6 +86,37 @@ describe("the live page's state", () => {
     ]);
   });
 
+  it("keeps the check's and load's requests apart from the browser's, and the set value", () => {
+    const state = fold([
+      ex("/session/set/mine", A, { cookie: undefined, setCookies: ["sid=1; Path=/"] }),
+      ex("/", B, { body: page() }),
+      ex("/session/set/probe", A, { cookie: "sid=check", source: "check" }),
+      ex("/", B, { cookie: "sid=check", source: "check", body: page() }),
+      ex("/", A, { cookie: "sid=check", source: "check", body: page("probe") }),
+      ex("/session/set/l", B, { at: 2000, cookie: "sid=load", source: "load" }),
+    ]);
+    const view = liveView(state);
+    expect([view.requests, view.lost]).toEqual([2, 1]);
+    expect(view.labTraffic).toEqual({
+      check: { requests: 3, lost: 1 },
+      load: { requests: 1, lost: 0 },
+    });
+    expect(view.feed.map((f) => [f.path, f.set])).toEqual([
+      ["/", undefined],
+      ["/session/set/mine", "mine"],
+    ]);
+    expect(view.labFeed.map((f) => f.source)).toEqual(["load", "check", "check", "check"]);
+    expect(view.visitors.map((v) => v.id)).toEqual([visitorId("sid=1")]);
+    expect(view.labVisitors.map((v) => v.id)).toEqual([
+      visitorId("sid=load"),
+      visitorId("sid=check"),
+    ]);
+    expect(view.instances).toMatchObject([
+      { port: 5001, served: 1, reads: 0, lost: 0, lab: { served: 2, reads: 1, lost: 0 } },
+      { port: 5002, served: 1, reads: 1, lost: 1, lab: { served: 2, reads: 1, lost: 1 } },
+    ]);
+  });
+
   it("counts requests per instance and second for the charts", () => {
     const state = fold([ex("/", A), ex("/", A, { at: 1500 }), ex("/", B, { at: 2100 })]);
     expect(liveView(state).chart).toMatchObject({
