@@ -15,6 +15,8 @@ export const SCENARIO_IDS = [
   "redis-outage",
   "sentinel-failover",
   "primary-hang",
+  "cluster-sessions",
+  "cluster-logout",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -84,6 +86,10 @@ export const CAUSE_IDS = [
   "readonly-after-failover",
   "no-failover-follow",
   "sessions-lost-in-failover",
+  // A Redis Cluster (exercise 06).
+  "not-cluster-aware",
+  "crossslot",
+  "one-slot",
   // The app's pages.
   "unset-not-removed",
   "global-value",
@@ -171,6 +177,9 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   "sentinel-failover":
     "sessions set before a Sentinel failover are read and written after it, on every instance",
   "primary-hang": "a hung primary is failed over and the site follows the new one within 5 s",
+  "cluster-sessions":
+    "every visitor's session is kept in a Redis Cluster, whichever primary its key's slot is on",
+  "cluster-logout": "logging out everywhere works in a Redis Cluster (no CROSSSLOT)",
 };
 
 /** An advisory: reported, never changes the verdict. */

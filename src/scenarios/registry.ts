@@ -1,4 +1,5 @@
 import type { ScenarioId } from "../model/results.js";
+import { clusterLogout, clusterSessions } from "./cluster.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 import { idleExpiry, slidingExpiry } from "./expiry.js";
 import { primaryHang, sentinelFailover } from "./failover.js";
@@ -27,4 +28,6 @@ export const SCENARIOS: Record<
   "redis-outage": redisOutage,
   "sentinel-failover": sentinelFailover,
   "primary-hang": primaryHang,
+  "cluster-sessions": clusterSessions,
+  "cluster-logout": clusterLogout,
 };
