@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { findRedis } from "../dist/redis/discover.js";
 
 const root = join(import.meta.dirname, "..");
+// `npm run check:course -- 06 04`: only the exercises whose id starts with one of these.
+const only = process.argv.slice(2);
 const bin = join(root, "bin", "session-lab.js");
 
 // REDIS_URL when set, else a private redis-server (never someone else's Redis on :6379).
@@ -22,6 +24,7 @@ try {
   const exercises = (await readdir(join(root, "exercises"), { withFileTypes: true }))
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
+    .filter((id) => only.length === 0 || only.some((prefix) => id.startsWith(prefix)))
     .sort();
   const runs = [];
   for (const id of exercises) {
