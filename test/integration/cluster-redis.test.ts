@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { startClusterRedis } from "../../src/redis/cluster-redis.js";
 import { connectRedis, redisAnswers } from "../../src/redis/inspect.js";
 
-describe("the lab's own Redis Cluster (exercise 06, in progress)", () => {
+describe("the lab's own Redis Cluster (exercise 06)", () => {
   it("comes up with three primaries and three replicas, and leaves nothing running", async () => {
     const started = performance.now();
     const redis = await startClusterRedis(process.env);
