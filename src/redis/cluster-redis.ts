@@ -64,7 +64,7 @@ export async function startClusterRedis(
     for (const g of launched) if (g) groups.push(g);
     if (groups.length < NODES)
       throw new RedisUnavailableError(
-        "This exercise needs redis-server (with cluster support), to start a Redis Cluster of the lab's own.",
+        "This exercise needs redis-server 7 or newer (its cluster mode, with cluster-port), to start a Redis Cluster of the lab's own.",
         HOW_TO_GET_REDIS,
       );
     const nodes = ports.map((p) => `127.0.0.1:${p}`);
