@@ -60,6 +60,7 @@ export function gradeClusterSessions(facts: {
     const statuses = [...new Set(failed.map((r) => r.status))].join(", ");
     const onlyFirst =
       first !== undefined && found > 0 && found === first.keys && primaries.length > 1;
+    const missingOn = portsOf(facts.lost.flat());
     const reads = `${failed.length} read${failed.length === 1 ? "" : "s"} answered ${statuses}`;
     if (facts.redirect || onlyFirst) {
       return {
@@ -83,7 +84,9 @@ export function gradeClusterSessions(facts: {
     }
     return {
       status: "fail",
-      summary: `${lost} of ${visitors} visitors' values were not seen on every instance after they set them (missing on ${ports(portsOf(facts.lost.flat()))})`,
+      summary: `${lost} of ${visitors} visitors' values were not seen on every instance after they set them${
+        missingOn.length > 0 ? ` (missing on ${ports(missingOn)})` : ""
+      }`,
       causeId: "value-not-kept",
       cause: "the session is not kept in the cluster between requests",
       hint: CLUSTER_HINT,
