@@ -16,6 +16,7 @@ export const SCENARIO_IDS = [
   "sentinel-failover",
   "primary-hang",
   "cluster-sessions",
+  "cluster-resharding",
   "cluster-logout",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
@@ -90,6 +91,7 @@ export const CAUSE_IDS = [
   "not-cluster-aware",
   "crossslot",
   "one-slot",
+  "redirect-not-followed",
   // The app's pages.
   "unset-not-removed",
   "global-value",
@@ -179,6 +181,8 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   "primary-hang": "a hung primary is failed over and the site follows the new one within 5 s",
   "cluster-sessions":
     "every visitor's session is kept in a Redis Cluster, whichever primary its key's slot is on",
+  "cluster-resharding":
+    "a visitor's session is read and written while its slot moves to another primary",
   "cluster-logout": "logging out everywhere works in a Redis Cluster (no CROSSSLOT)",
 };
 

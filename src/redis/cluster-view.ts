@@ -20,6 +20,37 @@ export function clusterView(nodes: readonly string[]): ClusterView {
         found.set(address, await scanKeys(address, `${escapeGlob(prefix)}*`));
       return found;
     },
+    async slotOf(key) {
+      return Number(await ask(nodes[0] ?? "", "CLUSTER", "KEYSLOT", key));
+    },
+    async migrateSlot(slot, to, between) {
+      const all = await primaries();
+      const from = all.find((p) => p.slots.some(([a, b]) => slot >= a && slot <= b))?.address;
+      if (!from) throw new Error(`no primary serves slot ${slot}`);
+      const [fromId, toId] = [
+        String(await ask(from, "CLUSTER", "MYID")),
+        String(await ask(to, "CLUSTER", "MYID")),
+      ];
+      const [toHost, toPort] = to.split(":") as [string, string];
+      const s = String(slot);
+      await ask(to, "CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
+      await ask(from, "CLUSTER", "SETSLOT", s, "MIGRATING", toId);
+      const keys = (await ask(from, "CLUSTER", "GETKEYSINSLOT", s, "1000")) as string[];
+      if (keys.length > 0)
+        await ask(from, "MIGRATE", toHost, toPort, "", "0", "5000", "KEYS", ...keys);
+      try {
+        await between();
+      } finally {
+        // The new owner first, then the old one (which then answers MOVED), then the others.
+        for (const node of [
+          to,
+          from,
+          ...all.map((p) => p.address).filter((a) => a !== to && a !== from),
+        ])
+          await ask(node, "CLUSTER", "SETSLOT", s, "NODE", toId);
+      }
+      return from;
+    },
   };
 }
 

@@ -36,4 +36,13 @@ export interface ClusterView {
   primaries(): Promise<readonly ClusterPrimary[]>;
   /** The keys under `prefix` that each primary holds (SCAN on each), by address. */
   keysByPrimary(prefix: string): Promise<ReadonlyMap<string, readonly string[]>>;
+  /** The hash slot of `key` (CLUSTER KEYSLOT). */
+  slotOf(key: string): Promise<number>;
+  /**
+   * Moves `slot`, with its keys, from the primary that serves it to `to`, in the steps of a
+   * resharding: IMPORTING and MIGRATING, the keys MIGRATEd, then `between()` runs while the
+   * slot is half moved (a key asked of the old primary answers ASK), then SETSLOT NODE on
+   * every primary (a client with the old map meets MOVED). Returns the old primary.
+   */
+  migrateSlot(slot: number, to: string, between: () => Promise<void>): Promise<string>;
 }

@@ -6,6 +6,7 @@ import { primaryHang, sentinelFailover } from "./failover.js";
 import { isolation } from "./isolation.js";
 import { logoutEverywhere, logoutOne } from "./logout.js";
 import { redisOutage } from "./outage.js";
+import { clusterResharding } from "./resharding.js";
 import { restart } from "./restart.js";
 import { shared } from "./shared.js";
 import { storeEvidence } from "./store-evidence.js";
@@ -29,5 +30,6 @@ export const SCENARIOS: Record<
   "sentinel-failover": sentinelFailover,
   "primary-hang": primaryHang,
   "cluster-sessions": clusterSessions,
+  "cluster-resharding": clusterResharding,
   "cluster-logout": clusterLogout,
 };

@@ -48,4 +48,32 @@ describe("exercise 06 against the lab's own Redis Cluster", () => {
       expect(await redisAnswers(`redis://127.0.0.1:${port}`, 300)).toBe(false);
     expect(await ourClusterDirs()).toEqual([]);
   }, 60_000);
+
+  it("a cluster client that follows no redirection passes until a slot moves, then fails with redirect-not-followed", async () => {
+    const exercise = await findExercise("06-redis-cluster");
+    await using dir = await tempDir();
+    const solution = await readFile(join(exercise.solutionDir, "app.mjs"), "utf8");
+    const pinned = solution.replace(
+      "new Cluster(nodes)",
+      "new Cluster(nodes, { maxRedirections: 0 })",
+    );
+    expect(pinned).not.toBe(solution);
+    await mkdir(join(dir.path, exercise.id), { recursive: true });
+    await writeFile(join(dir.path, exercise.id, "app.mjs"), pinned);
+
+    const report = await check(labRunOptions(dir.path, { exercise: exercise.id }));
+
+    const byId = Object.fromEntries(report.scenarios.map((s) => [s.id, s]));
+    expect(byId["cluster-sessions"]?.status).toBe("pass");
+    expect(byId["cluster-resharding"]).toMatchObject({
+      status: "fail",
+      causeId: "redirect-not-followed",
+    });
+    expect(byId["cluster-resharding"]?.evidence?.[0]).toMatch(
+      /^the app was told: ASK \d+ 127\.0\.0\.1:\d+$/,
+    );
+    expect(byId["cluster-logout"]?.status).toBe("pass");
+    expect(report.causeId).toBe("redirect-not-followed");
+    expect(await ourClusterDirs()).toEqual([]);
+  }, 60_000);
 });

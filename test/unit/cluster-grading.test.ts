@@ -7,6 +7,7 @@ import {
   gradeClusterSessions,
   type PrimaryKeys,
 } from "../../src/scenarios/cluster-grading.js";
+import { gradeResharding, type ReshardProbe } from "../../src/scenarios/resharding.js";
 
 const primaries = (a: number, b: number, c: number): PrimaryKeys[] => [
   { address: "127.0.0.1:7000", slots: "0–5460", keys: a },
@@ -193,5 +194,61 @@ describe("finding Redis's answers in pages and logs", () => {
       { address: "127.0.0.1:7000", slots: [[0, 5460]] },
       { address: "127.0.0.1:7002", slots: [[10923, 16383]] },
     ]);
+  });
+});
+
+describe("grading a resharding under a visitor (exercise 06)", () => {
+  const ok = (phase: "while" | "after", path = "/"): ReshardProbe => ({
+    phase,
+    path,
+    status: 200,
+    ok: true,
+  });
+  const failed = (phase: "while" | "after", path = "/"): ReshardProbe => ({
+    phase,
+    path,
+    status: 500,
+    ok: false,
+  });
+  const move = { slot: 16329, from: "127.0.0.1:7002", to: "127.0.0.1:7000" };
+
+  it("passes when every request during and after the move showed the session", () => {
+    const verdict = gradeResharding({
+      ...move,
+      probes: [ok("while"), ok("while"), ok("after"), ok("after")],
+      redirect: undefined,
+    });
+    expect(verdict.status).toBe("pass");
+    expect(verdict.summary).toBe(
+      "the visitor's slot 16329 moved from :7002 to :7000 under 4 requests: every one showed the session (ASK while it moved, MOVED after, followed by the client)",
+    );
+  });
+
+  it.each([
+    [
+      "ASK not followed while the slot moves",
+      [failed("while"), ok("after")],
+      "ASK 16329 127.0.0.1:7000",
+      "1 while it moved, 0 after",
+    ],
+    [
+      "MOVED not followed after it moved",
+      [ok("while"), failed("after")],
+      "MOVED 16329 127.0.0.1:7000",
+      "0 while it moved, 1 after",
+    ],
+    [
+      "both, no error text seen",
+      [failed("while"), failed("after", "/session/set/x")],
+      undefined,
+      "1 while it moved, 1 after",
+    ],
+  ] as const)("%s", (_, probes, redirect, counts) => {
+    const verdict = gradeResharding({ ...move, probes, redirect });
+    expect(verdict).toMatchObject({ status: "fail", causeId: "redirect-not-followed" });
+    expect(verdict.summary).toContain(counts);
+    expect(verdict.evidence?.[0]).toBe(
+      redirect ? `the app was told: ${redirect}` : "while it moved: GET / answered 500",
+    );
   });
 });
