@@ -31,16 +31,16 @@ function requireCluster(ctx: ScenarioContext): ClusterView {
  * The pages that were not 200 (their bodies may quote Redis's error), then the last log lines
  * of the instances that answered them: a log is evidence only of a failure seen now.
  */
-function errorTexts(ctx: ScenarioContext, pages: readonly Page[]): string[] {
+export function errorTexts(ctx: ScenarioContext, pages: readonly Page[]): string[] {
   const failed = pages.filter((p) => p.status !== 200);
   const where = new Set(failed.flatMap((p) => (p.port === null ? [] : [p.port])));
   const logs = [...where].flatMap((port) => ctx.logOf?.(port) ?? []);
   return [...failed.map((p) => p.body), ...logs];
 }
 
-const withoutBody = ({ body: _body, ...o }: Page): Observation => o;
+export const withoutBody = ({ body: _body, ...o }: Page): Observation => o;
 /** 5xx answers are this scenario's to grade (counted in its summary), not an app error of the runner's. */
-const below500 = (o: Observation) => o.status > 0 && o.status < 500;
+export const below500 = (o: Observation) => o.status > 0 && o.status < 500;
 
 async function primaryKeys(cluster: ClusterView, prefix: string): Promise<PrimaryKeys[]> {
   const primaries = await cluster.primaries();

@@ -1,7 +1,8 @@
 import type { ScenarioClient } from "../client/client.js";
 import { CannotRunError } from "../client/client.js";
 import type { Observation, Verdict } from "../model/results.js";
-import { findRedirect } from "./cluster-grading.js";
+import { below500, errorTexts, withoutBody } from "./cluster.js";
+import { CLUSTER_HINT, findRedirect, NOT_CLUSTER_AWARE } from "./cluster-grading.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 
 /** One request of the visitor while (or after) their session's slot moved. */
@@ -83,19 +84,34 @@ export async function clusterResharding(ctx: ScenarioContext): Promise<ScenarioO
   const a = ctx.client("A");
   const value = ctx.token();
   const pages: (Observation & { body: string })[] = [];
-  const probes = [await probe(a, "while", `/session/set/${value}`, value, pages)];
+  const set = await probe(a, "while", `/session/set/${value}`, value, pages);
+  const stored = await probe(a, "while", "/", value, pages);
   const mine = [...(await cluster.keysByPrimary(prefix)).values()]
     .flat()
     .filter((k) => !known.has(k));
   const key = mine[0];
-  if (!key || !probes[0]?.ok) {
+  if (!key || !set.ok || !stored.ok) {
+    const redirect = findRedirect(errorTexts(ctx, pages));
+    const observations = pages.map(withoutBody).filter(below500);
+    if (redirect)
+      return {
+        status: "fail",
+        summary:
+          "the visitor's session was not found before any slot moved: the app's Redis answered MOVED",
+        causeId: "not-cluster-aware",
+        cause: NOT_CLUSTER_AWARE,
+        hint: CLUSTER_HINT,
+        evidence: [`the app was told: ${redirect}`],
+        confidence: "confirmed",
+        observations,
+      };
     return {
       status: "fail",
       summary:
         "the visitor's session did not reach the lab's Redis Cluster, so there was no slot to move",
       causeId: "not-in-redis",
       cause: "the session is not kept in the Redis Cluster handed to the app",
-      observations: pages.map(({ body: _b, ...o }) => o),
+      observations,
     };
   }
   const slot = await cluster.slotOf(key);
@@ -104,6 +120,8 @@ export async function clusterResharding(ctx: ScenarioContext): Promise<ScenarioO
   const to = primaries.find((p) => p !== holder)?.address;
   if (!to) throw new CannotRunError("the lab's Redis Cluster has a single primary", "no-redis");
   const reads = Math.max(2, ctx.instances.length);
+  // Graded from here: the requests made while the slot moved, and after.
+  const probes: ReshardProbe[] = [];
   let current = value;
   const visit = async (phase: ReshardProbe["phase"]) => {
     for (let i = 0; i < reads; i++) probes.push(await probe(a, phase, "/", current, pages));
@@ -113,18 +131,7 @@ export async function clusterResharding(ctx: ScenarioContext): Promise<ScenarioO
   };
   const from = await cluster.migrateSlot(slot, to, () => visit("while"));
   await visit("after");
-  probes.shift(); // the first set was before the move
-  const failedPages = pages.filter((p) => p.status !== 200);
-  const ports = new Set(failedPages.flatMap((p) => (p.port === null ? [] : [p.port])));
-  const texts = [
-    ...failedPages.map((p) => p.body),
-    ...[...ports].flatMap((p) => ctx.logOf?.(p) ?? []),
-  ];
-  const verdict = gradeResharding({ slot, from, to, probes, redirect: findRedirect(texts) });
-  return {
-    ...verdict,
-    observations: pages
-      .map(({ body: _b, ...o }) => o)
-      .filter((o) => o.status > 0 && o.status < 500),
-  };
+  const redirect = findRedirect(errorTexts(ctx, pages));
+  const verdict = gradeResharding({ slot, from, to, probes, redirect });
+  return { ...verdict, observations: pages.map(withoutBody).filter(below500) };
 }
