@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { findRedis } from "../dist/redis/discover.js";
 
 const root = join(import.meta.dirname, "..");
+// `npm run check:course -- 06 04`: only the exercises whose id starts with one of these.
+const only = process.argv.slice(2);
 const bin = join(root, "bin", "session-lab.js");
 // `npm run check:course -- 07` checks only the exercises whose id begins with one of these.
 const only = process.argv.slice(2);
@@ -25,7 +27,7 @@ try {
   const exercises = (await readdir(join(root, "exercises"), { withFileTypes: true }))
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
-    .filter((id) => only.length === 0 || only.some((name) => id.startsWith(name)))
+    .filter((id) => only.length === 0 || only.some((prefix) => id.startsWith(prefix)))
     .sort();
   if (exercises.length === 0) throw new Error(`no exercise matches ${only.join(", ")}`);
   const runs = [];

@@ -125,6 +125,7 @@ function clusterTarget(
       : undefined,
     redisControl: lab.redis?.control,
     failover: lab.redis?.failover,
+    cluster: lab.redis?.cluster,
     down: () => cluster.instances.instances.filter((i) => !i.running).map((i) => i.ref.port),
     watched: () => cluster.instances.instances.map((i) => ({ port: i.ref.port, pid: i.pid })),
     instanceUrl: (port) => `http://${cluster.host}:${port}`,

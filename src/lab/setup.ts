@@ -2,6 +2,7 @@ import { assertCommandFound } from "../cluster/command.js";
 import { PortInUseError, RedisUnavailableError, throwIfInterrupted } from "../errors.js";
 import type { Emit, LabEvent } from "../events.js";
 import { assertPortsFree, findFreePortRange, instancePorts } from "../processes/ports.js";
+import { startClusterRedis } from "../redis/cluster-redis.js";
 import { findRedis } from "../redis/discover.js";
 import { startOutageRedis } from "../redis/outage-redis.js";
 import { startSentinelRedis } from "../redis/sentinel-redis.js";
@@ -106,7 +107,9 @@ export async function openLab(options: LabOptions): Promise<Lab> {
         ? startOutageRedis(options.env)
         : owned && exercise.redis === "sentinel"
           ? startSentinelRedis(options.env)
-          : findLabRedis(options, chosen, owned, emit),
+          : owned && exercise.redis === "cluster"
+            ? startClusterRedis(options.env)
+            : findLabRedis(options, chosen, owned, emit),
       // A fixed port may be held by what a killed run left: it is checked once that is gone.
       !owned
         ? undefined

@@ -15,6 +15,9 @@ export const SCENARIO_IDS = [
   "redis-outage",
   "sentinel-failover",
   "primary-hang",
+  "cluster-sessions",
+  "cluster-resharding",
+  "cluster-logout",
   "lost-update",
   "logout-undone",
   "fixation",
@@ -87,6 +90,11 @@ export const CAUSE_IDS = [
   "readonly-after-failover",
   "no-failover-follow",
   "sessions-lost-in-failover",
+  // A Redis Cluster (exercise 06).
+  "not-cluster-aware",
+  "crossslot",
+  "one-slot",
+  "redirect-not-followed",
   // Races and fixation (exercise 07).
   "lost-update",
   "logout-undone",
@@ -180,6 +188,11 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   "sentinel-failover":
     "sessions set before a Sentinel failover are read and written after it, on every instance",
   "primary-hang": "a hung primary is failed over and the site follows the new one within 5 s",
+  "cluster-sessions":
+    "every visitor's session is kept in a Redis Cluster, whichever primary its key's slot is on",
+  "cluster-resharding":
+    "a visitor's session is read and written while its slot moves to another primary",
+  "cluster-logout": "logging out everywhere works in a Redis Cluster (no CROSSSLOT)",
   "lost-update": "additions made at the same time on two instances all end up in the cart",
   "logout-undone": "a slow request that ends after /logout does not bring the session back",
   fixation: "a login gives the visitor a new session id, and the old one stops working",

@@ -1,36 +1,50 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RedisUnavailableError } from "../errors.js";
 import { pollUntil } from "../poll.js";
 import { findFreePortRange } from "../processes/ports.js";
+import { processStartTime } from "../processes/process-info.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
+import { clusterView } from "./cluster-view.js";
 import { connectRedis } from "./inspect.js";
 import { HOW_TO_GET_REDIS, launchRedisServer, type RedisInUse } from "./server.js";
+import type { ClusterView } from "./topology.js";
 
 const NODES = 6;
 const READY_MS = 15_000;
+/** The folders of the nodes' files (nodes-<port>.conf), one per cluster, in the OS's temp folder. */
+const DIR_PREFIX = "session-lab-cluster-";
+/** Written in each folder: which lab made it, so that a later lab removes it once that one is gone. */
+const OWNER_FILE = "owner.json";
 
 /**
- * A Redis Cluster of the lab's own (exercise 06, in progress): six redis-server nodes on free
+ * A Redis Cluster of the lab's own (exercise 06): six redis-server nodes on free
  * ports (their cluster bus ports chosen free too, with `cluster-port`), joined by
  * `redis-cli --cluster create --cluster-replicas 1` into three primaries and three replicas;
- * every process through spawnGroup, the nodes' files in a folder removed at close. The
- * instances get REDIS_CLUSTER_NODES (the seed nodes, host:port, comma separated).
+ * every process through spawnGroup (so teardown and a run after a SIGKILL find them), the
+ * nodes' files in a folder removed at close, or by the next cluster started after a lab that
+ * was killed. The instances get REDIS_CLUSTER_NODES (the seed nodes, host:port, comma
+ * separated); REDIS_URL names the first node.
  */
 export async function startClusterRedis(
   env: NodeJS.ProcessEnv,
-): Promise<RedisInUse & { env: Record<string, string>; nodes: readonly string[] }> {
+): Promise<
+  RedisInUse & { env: Record<string, string>; nodes: readonly string[]; cluster: ClusterView }
+> {
+  await removeOrphanedDirs();
   const found = await findFreePortRange(NODES * 2);
   const ports = found.slice(0, NODES);
   const busPorts = found.slice(NODES);
-  const dir = await mkdtemp(join(tmpdir(), "session-lab-cluster-"));
+  const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
   const groups: SpawnedGroup[] = [];
   const close = async () => {
     await Promise.all(groups.map((g) => g.stop(3000)));
     await rm(dir, { recursive: true, force: true });
   };
   try {
+    const owner = { pid: process.pid, start: (await processStartTime(process.pid)) ?? "" };
+    await writeFile(join(dir, OWNER_FILE), JSON.stringify(owner));
     const launched = await Promise.all(
       ports.map((port, i) =>
         launchRedisServer(port, env, [
@@ -50,7 +64,7 @@ export async function startClusterRedis(
     for (const g of launched) if (g) groups.push(g);
     if (groups.length < NODES)
       throw new RedisUnavailableError(
-        "This exercise needs redis-server (with cluster support), to start a Redis Cluster of the lab's own.",
+        "This exercise needs redis-server 7 or newer (its cluster mode, with cluster-port), to start a Redis Cluster of the lab's own.",
         HOW_TO_GET_REDIS,
       );
     const nodes = ports.map((p) => `127.0.0.1:${p}`);
@@ -80,6 +94,7 @@ export async function startClusterRedis(
       source: `started its own: a Redis Cluster of ${NODES} nodes on :${ports[0]}–:${ports.at(-1)}`,
       env: { REDIS_CLUSTER_NODES: nodes.join(",") },
       nodes,
+      cluster: clusterView(nodes),
       close,
     };
   } catch (error) {
@@ -106,5 +121,24 @@ async function clusterOk(node: string): Promise<boolean> {
     return false;
   } finally {
     client.disconnect();
+  }
+}
+
+/**
+ * Removes the folders of clusters whose lab is gone (SIGKILLed: its close never ran; its
+ * nodes are stopped by the next run of its workspace). A folder without an owner file, or
+ * whose owner still runs, is left alone.
+ */
+async function removeOrphanedDirs(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(DIR_PREFIX))) {
+    const dir = join(tmpdir(), name);
+    const owner = await readFile(join(dir, OWNER_FILE), "utf8")
+      .then((text) => JSON.parse(text) as { pid?: unknown; start?: unknown })
+      .catch(() => undefined);
+    if (!owner || typeof owner.pid !== "number" || typeof owner.start !== "string" || !owner.start)
+      continue;
+    if ((await processStartTime(owner.pid)) === owner.start) continue;
+    await rm(dir, { recursive: true, force: true }).catch(() => {});
   }
 }

@@ -1,7 +1,7 @@
 import { pollUntil } from "../poll.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { redisAnswers } from "./inspect.js";
-import type { FailoverControl } from "./topology.js";
+import type { ClusterView, FailoverControl } from "./topology.js";
 
 /** A Redis the lab uses: its URL, a line saying which one it is, and how to let go of it. */
 export interface RedisInUse {
@@ -16,6 +16,8 @@ export interface RedisInUse {
   readonly control?: RedisControl;
   /** For the lab's own Sentinel set-up of exercise 05: fail the primary over. */
   readonly failover?: FailoverControl;
+  /** For the lab's own Redis Cluster of exercise 06: where its slots and keys are. */
+  readonly cluster?: ClusterView;
   /** Variables the instances get besides REDIS_URL (REDIS_SENTINELS, REDIS_MASTER_NAME ...). */
   readonly env?: Readonly<Record<string, string>>;
 }

@@ -19,3 +19,30 @@ export interface FailoverControl {
   /** Polls until the primary has a replica in sync that the sentinels know: ready for another failover. */
   waitForReplica(timeoutMs: number): Promise<boolean>;
 }
+
+/** A primary of the lab's Redis Cluster and the slots it serves. */
+export interface ClusterPrimary {
+  /** "127.0.0.1:port". */
+  readonly address: string;
+  /** Inclusive ranges of hash slots, lowest first. */
+  readonly slots: readonly (readonly [number, number])[];
+}
+
+/** What a scenario may ask of the lab's Redis Cluster (exercise 06): read-only. */
+export interface ClusterView {
+  /** "127.0.0.1:port" of every node; REDIS_URL names the first. */
+  readonly nodes: readonly string[];
+  /** The primaries as the cluster reports them (CLUSTER SLOTS), the one of REDIS_URL first. */
+  primaries(): Promise<readonly ClusterPrimary[]>;
+  /** The keys under `prefix` that each primary holds (SCAN on each), by address. */
+  keysByPrimary(prefix: string): Promise<ReadonlyMap<string, readonly string[]>>;
+  /** The hash slot of `key` (CLUSTER KEYSLOT). */
+  slotOf(key: string): Promise<number>;
+  /**
+   * Moves `slot`, with its keys, from the primary that serves it to `to`, in the steps of a
+   * resharding: IMPORTING and MIGRATING, the keys MIGRATEd, then `between()` runs while the
+   * slot is half moved (a key asked of the old primary answers ASK), then SETSLOT NODE on
+   * every primary (a client with the old map meets MOVED). Returns the old primary.
+   */
+  migrateSlot(slot: number, to: string, between: () => Promise<void>): Promise<string>;
+}

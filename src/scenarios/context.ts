@@ -10,7 +10,7 @@ import type { FoundSession } from "../redis/inspect.js";
 import { findSessionAnywhere } from "../redis/inspect.js";
 import { keyState } from "../redis/key-state.js";
 import type { RedisControl } from "../redis/server.js";
-import type { FailoverControl } from "../redis/topology.js";
+import type { ClusterView, FailoverControl } from "../redis/topology.js";
 
 /** What the scenarios run against. */
 export interface CheckTarget {
@@ -35,6 +35,8 @@ export interface CheckTarget {
   readonly redisControl?: RedisControl;
   /** The lab's own Sentinel set-up, which a scenario may fail over (exercise 05). */
   readonly failover?: FailoverControl;
+  /** The lab's own Redis Cluster, to see where slots and keys are (exercise 06). */
+  readonly cluster?: ClusterView;
   /** Ports of the instances that are not running now. */
   readonly down?: () => number[];
   readonly requestTimeoutMs: number;
@@ -87,6 +89,12 @@ export interface ScenarioContext {
   readonly redisControl?: RedisControl;
   /** Fails the lab's own Sentinel set-up over (exercise 05); absent when it is not the lab's. */
   readonly failover?: FailoverControl;
+  /** The lab's own Redis Cluster (exercise 06); absent when it is not the lab's. */
+  readonly cluster?: ClusterView;
+  /** The SESSION_PREFIX the lab passed to the instances, when it started them. */
+  readonly sessionPrefix?: string;
+  /** The last log lines of the instance on `port`, when the lab runs it. */
+  readonly logOf?: (port: number) => readonly string[];
   /** Ports of the instances that are not running now (the lab's own cluster only). */
   readonly down?: () => number[];
 }
@@ -170,6 +178,9 @@ export function scenarioContext(
       }),
     redisControl: target.redisControl,
     failover: target.failover,
+    cluster: target.cluster,
+    sessionPrefix: target.sessionPrefix,
+    logOf: target.logOf,
     down: target.down,
   };
   return {

@@ -1,4 +1,5 @@
 import type { ScenarioId } from "../model/results.js";
+import { clusterLogout, clusterSessions } from "./cluster.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 import { idleExpiry, slidingExpiry } from "./expiry.js";
 import { primaryHang, sentinelFailover } from "./failover.js";
@@ -7,6 +8,7 @@ import { isolation } from "./isolation.js";
 import { logoutEverywhere, logoutOne } from "./logout.js";
 import { redisOutage } from "./outage.js";
 import { logoutUndone, lostUpdate } from "./races.js";
+import { clusterResharding } from "./resharding.js";
 import { restart } from "./restart.js";
 import { shared } from "./shared.js";
 import { storeEvidence } from "./store-evidence.js";
@@ -29,6 +31,9 @@ export const SCENARIOS: Record<
   "redis-outage": redisOutage,
   "sentinel-failover": sentinelFailover,
   "primary-hang": primaryHang,
+  "cluster-sessions": clusterSessions,
+  "cluster-resharding": clusterResharding,
+  "cluster-logout": clusterLogout,
   "lost-update": lostUpdate,
   "logout-undone": logoutUndone,
   fixation,

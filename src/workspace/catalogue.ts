@@ -20,9 +20,10 @@ export interface Exercise {
   readonly checkEnv?: Readonly<Record<string, string>>;
   /**
    * "private": the exercise needs a Redis of the lab's own, which it may take away;
-   * "sentinel": a primary, a replica and three sentinels of the lab's own, which it fails over.
+   * "sentinel": a primary, a replica and three sentinels of the lab's own, which it fails over;
+   * "cluster": a Redis Cluster of the lab's own (three primaries, three replicas).
    */
-  readonly redis?: "private" | "sentinel";
+  readonly redis?: "private" | "sentinel" | "cluster";
   /** The exercise this one is another track of (the same lesson in another language). */
   readonly alternativeTo?: string;
   /** The causeId the untouched starter must fail with (npm run check:course proves it). */

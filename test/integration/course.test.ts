@@ -9,6 +9,7 @@ describe("the course: every new exercise's starter fails with its cause, its sol
     "02-logout-everywhere",
     "03-expiring-sessions",
     "04-redis-outage",
+    "06-redis-cluster",
     "07-session-races",
   ])(
     "%s",
