@@ -13,8 +13,6 @@ const root = join(import.meta.dirname, "..");
 // `npm run check:course -- 06 04`: only the exercises whose id starts with one of these.
 const only = process.argv.slice(2);
 const bin = join(root, "bin", "session-lab.js");
-// `npm run check:course -- 07` checks only the exercises whose id begins with one of these.
-const only = process.argv.slice(2);
 
 // REDIS_URL when set, else a private redis-server (never someone else's Redis on :6379).
 const redis = await findRedis({
