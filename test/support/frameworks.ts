@@ -64,7 +64,7 @@ export function gradeFramework(
         },
       );
       const first = failing(report);
-      const seen = `${report.verdict} ${first?.id ?? ""} ${first?.causeId ?? ""} (${first?.confidence ?? ""}): ${first?.cause ?? ""}\n${(first?.evidence ?? []).join("\n")}\nobservation: ${JSON.stringify(report.observation)}\nexperiments: ${(first?.experiments ?? []).map((e) => `${e.name}: ${e.saw}`).join("\n")}`;
+      const seen = `${report.verdict} ${first?.id ?? ""} ${first?.causeId ?? ""} (${first?.confidence ?? ""}): ${first?.summary ?? ""}: ${first?.cause ?? ""}\n${(first?.lastLines ?? []).join("\n")}\n${(first?.evidence ?? []).join("\n")}\nobservation: ${JSON.stringify(report.observation)}\nexperiments: ${(first?.experiments ?? []).map((e) => `${e.name}: ${e.saw}`).join("\n")}`;
       if (expected === "pass") {
         expect(report.verdict, seen).toBe("pass");
         return;
