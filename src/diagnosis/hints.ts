@@ -116,3 +116,50 @@ export const ATTRIBUTE_HINTS: readonly [RegExp, Hint][] = [
     },
   ],
 ];
+
+/** The fix for an app that keeps its first primary through a Sentinel failover (exercise 05). */
+export const FAILOVER_HINT: TrackText = {
+  node: "Ask the sentinels where the primary is: ioredis `new Redis({ sentinels, name: process.env.REDIS_MASTER_NAME })` (REDIS_SENTINELS lists host:port pairs), with `failoverDetector: true`, a short `commandTimeout` and `reconnectOnError` returning 2 on READONLY.",
+  python:
+    "Ask the sentinels where the primary is: redis-py's `Sentinel(sentinels).master_for(os.environ[\"REDIS_MASTER_NAME\"], socket_timeout=1, retry_on_error=[redis.exceptions.ConnectionError])` as Flask-Session's SESSION_REDIS (REDIS_SENTINELS lists host:port pairs), and a 500 handler that answers 503 for a redis.exceptions.RedisError.",
+};
+
+/** The fix for a client that talks to one node of a Redis Cluster (exercise 06). */
+export const CLUSTER_HINT: TrackText = {
+  node: "Connect through the cluster: ioredis `new Cluster(nodes)` (REDIS_CLUSTER_NODES lists host:port pairs, comma separated), and give it to connect-redis as its client.",
+  python:
+    "Connect through the cluster: redis-py's `RedisCluster(startup_nodes=[ClusterNode(host, port), ...])` (from redis.cluster; REDIS_CLUSTER_NODES lists host:port pairs, comma separated), as Flask-Session's SESSION_REDIS.",
+};
+
+/** The fix for one command over a user's keys in several hash slots. */
+export const CROSSSLOT_HINT: TrackText = {
+  node: "Put a user's keys in one slot with a hash tag (`sess:{ada}…` for the user's set and each of their sessions: genid at login), or delete the keys one by one (store.destroy for each id).",
+  python:
+    "Put a user's keys in one slot with a hash tag (`session:{ada}…` for the user's set and each of their sessions: at login, a new session id that starts with `{ada}`), or delete the keys one by one.",
+};
+
+/** The fix for a cluster client kept from following ASK and MOVED. */
+export const FOLLOW_REDIRECTS_HINT: TrackText = {
+  node: "Let the cluster client follow redirections: ioredis `Cluster` does by default (`maxRedirections` 16); do not pin keys to one node or catch MOVED and ASK yourself.",
+  python:
+    "Let the cluster client follow redirections: redis-py's `RedisCluster` does by default (ASK and MOVED); do not pin keys to one node (`target_nodes`) or catch MOVED and ASK yourself.",
+};
+
+/** The fix for a login the session does not keep. */
+export const LOGIN_KEEPS_USER_HINT: TrackText = {
+  node: 'Store the user in req.session at /login/<user>; /whoami shows "Logged in as <user>".',
+  python: 'Store the user in flask.session at /login/<user>; /whoami shows "Logged in as <user>".',
+};
+
+/** The fix for sessions forgotten but left in Redis at "log out everywhere". */
+export const DESTROY_EACH_HINT: TrackText = {
+  node: "Destroy each session with store.destroy(id) (it deletes its key), then DEL the user's set.",
+  python:
+    "Delete each session's key (SESSION_KEY_PREFIX + its id, as Flask-Session names it), then DEL the user's set.",
+};
+
+/** The fix for a /logout that leaves the session alive. */
+export const LOGOUT_ONE_HINT: TrackText = {
+  node: "Destroy the session at /logout (req.session.destroy).",
+  python: "Clear the session at /logout (`session.clear()`: Flask-Session then deletes its key).",
+};

@@ -1,3 +1,4 @@
+import { CLUSTER_HINT, CROSSSLOT_HINT } from "../diagnosis/hints.js";
 import type { Verdict } from "../model/results.js";
 import { gradeLogoutEverywhere } from "./logout.js";
 import { ports, portsOf } from "./reads.js";
@@ -27,8 +28,6 @@ export function findCrossslot(texts: readonly string[]): string | undefined {
 
 export const NOT_CLUSTER_AWARE =
   "the app's Redis client is not cluster-aware: it talks to the one node of REDIS_URL, which answers MOVED for every key whose slot another primary serves";
-export const CLUSTER_HINT =
-  "Connect through the cluster: ioredis `new Cluster(nodes)` (REDIS_CLUSTER_NODES lists host:port pairs, comma separated), and give it to connect-redis as its client.";
 
 /** Where the sessions' keys were found: a primary, the slots it serves, how many keys. */
 export interface PrimaryKeys {
@@ -156,7 +155,7 @@ export function gradeClusterLogout(facts: {
       causeId: "crossslot",
       cause:
         "one multi-key command (DEL of every session of the user) spans keys in different hash slots, which a Redis Cluster refuses",
-      hint: "Put a user's keys in one slot with a hash tag (`sess:{ada}…` for the user's set and each of their sessions: genid at login), or delete the keys one by one (store.destroy for each id).",
+      hint: CROSSSLOT_HINT,
       evidence: [`the app was told: ${facts.crossslot}`],
       confidence: "confirmed",
     };

@@ -1,4 +1,5 @@
 import { CannotRunError, type ScenarioClient } from "../client/client.js";
+import { FAILOVER_HINT } from "../diagnosis/hints.js";
 import type { Experiment, Observation, Verdict } from "../model/results.js";
 import type { FailoverControl } from "../redis/topology.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
@@ -20,8 +21,7 @@ const STREAK = 3;
 
 const STALE =
   "the app still talks to the address it started with: after a failover that Redis is a read-only replica (READONLY)";
-const HINT =
-  "Ask the sentinels where the primary is: ioredis `new Redis({ sentinels, name: process.env.REDIS_MASTER_NAME })` (REDIS_SENTINELS lists host:port pairs), with `failoverDetector: true`, a short `commandTimeout` and `reconnectOnError` returning 2 on READONLY.";
+const HINT = FAILOVER_HINT;
 
 /** One write a visitor made while the primary changed: when (ms after the trigger), and whether it worked. */
 export interface SwitchProbe {

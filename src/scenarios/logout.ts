@@ -1,4 +1,5 @@
 import type { ScenarioClient } from "../client/client.js";
+import { DESTROY_EACH_HINT, LOGIN_KEEPS_USER_HINT, LOGOUT_ONE_HINT } from "../diagnosis/hints.js";
 import type { Observation, Verdict } from "../model/results.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 import { ports, portsOf } from "./reads.js";
@@ -64,7 +65,7 @@ export function gradeLogoutEverywhere(facts: {
       summary: `every browser is logged out, but ${facts.keysLeft.length} session key${facts.keysLeft.length === 1 ? "" : "s"} of ${facts.user} stayed in Redis`,
       causeId: "session-left-in-redis",
       cause: "the sessions are not destroyed, only forgotten",
-      hint: "Destroy each session with store.destroy(id) (it deletes its key), then DEL the user's set.",
+      hint: DESTROY_EACH_HINT,
       evidence: facts.keysLeft.map((k) => `still in Redis: ${k}`),
     };
   }
@@ -87,7 +88,7 @@ export function gradeLogoutOne(facts: {
       summary: `after /logout, the browser is still logged in on ${ports(portsOf(still))}`,
       causeId: "logout-not-ending",
       cause: "/logout does not end the session",
-      hint: "Destroy the session at /logout (req.session.destroy).",
+      hint: LOGOUT_ONE_HINT,
     };
   }
   const lost = facts.other.filter((r) => r.user !== facts.user);
@@ -123,7 +124,7 @@ export async function logoutEverywhere(ctx: ScenarioContext): Promise<ScenarioOu
         "a login is not remembered: /whoami right after /login/<user> does not show the user",
       causeId: "value-not-kept",
       cause: "/login/<user> does not keep the user in the session, or /whoami does not show it",
-      hint: 'Store the user in req.session at /login/<user>; /whoami shows "Logged in as <user>".',
+      hint: LOGIN_KEEPS_USER_HINT,
       observations: [...logins, ...before].map(strip),
     };
   }

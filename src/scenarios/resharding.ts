@@ -1,8 +1,9 @@
 import type { ScenarioClient } from "../client/client.js";
 import { CannotRunError } from "../client/client.js";
+import { CLUSTER_HINT, FOLLOW_REDIRECTS_HINT } from "../diagnosis/hints.js";
 import type { Observation, Verdict } from "../model/results.js";
 import { below500, errorTexts, withoutBody } from "./cluster.js";
-import { CLUSTER_HINT, findRedirect, NOT_CLUSTER_AWARE } from "./cluster-grading.js";
+import { findRedirect, NOT_CLUSTER_AWARE } from "./cluster-grading.js";
 import type { ScenarioContext, ScenarioOutcome } from "./context.js";
 
 /** One request of the visitor while (or after) their session's slot moved. */
@@ -41,7 +42,7 @@ export function gradeResharding(facts: {
     causeId: "redirect-not-followed",
     cause:
       "the app's Redis client does not follow the cluster when slots move (ASK while a slot migrates, MOVED once it has)",
-    hint: "Let the cluster client follow redirections: ioredis `Cluster` does by default (`maxRedirections` 16); do not pin keys to one node or catch MOVED and ASK yourself.",
+    hint: FOLLOW_REDIRECTS_HINT,
     evidence: [
       ...(facts.redirect ? [`the app was told: ${facts.redirect}`] : []),
       ...failed

@@ -41,11 +41,19 @@ export function shortName(exercise: Exercise): string {
   return exercise.alternativeTo || !/^\d+$/.test(number) ? exercise.id : number;
 }
 
-/** The main-track exercise after this one, if any: what to do once it passes. */
+/**
+ * The exercise after this one, if any: what to do once it passes. The main track's next, or
+ * its twin in this exercise's track when there is one (05 in Flask leads to 06 in Flask).
+ */
 export async function nextExercise(after: Exercise): Promise<Exercise | undefined> {
-  const all = (await listExercises()).filter((e) => !e.alternativeTo);
+  const exercises = await listExercises();
+  const all = exercises.filter((e) => !e.alternativeTo);
   const base = after.alternativeTo ?? after.id;
-  return all[all.findIndex((e) => e.id === base) + 1];
+  const next = all[all.findIndex((e) => e.id === base) + 1];
+  const twin = exercises.find(
+    (e) => next !== undefined && e.alternativeTo === next.id && e.runtime === after.runtime,
+  );
+  return after.alternativeTo ? (twin ?? next) : next;
 }
 
 /** Why a command means the exercise it means. */

@@ -9,7 +9,9 @@ describe("the course: every new exercise's starter fails with its cause, its sol
     "02-logout-everywhere",
     "03-expiring-sessions",
     "04-redis-outage",
+    "05-redis-failover-flask",
     "06-redis-cluster",
+    "06-redis-cluster-flask",
     "07-session-races",
   ])(
     "%s",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { findExercise, listExercises } from "../../src/workspace/catalogue.js";
+import { nextExercise } from "../../src/workspace/progress.js";
 
 describe("exercise catalogue", () => {
   it("finds exercise 01 by id, number or prefix, and by default", async () => {
@@ -30,4 +31,18 @@ describe("exercise catalogue", () => {
       expect(exercise.hints.length).toBeGreaterThanOrEqual(3);
     }
   });
+
+  it.each([
+    ["01-shared-sessions", "02-logout-everywhere"],
+    ["01-shared-sessions-flask", "02-logout-everywhere"],
+    ["04-redis-outage", "05-redis-failover"],
+    ["05-redis-failover", "06-redis-cluster"],
+    ["05-redis-failover-flask", "06-redis-cluster-flask"],
+    ["06-redis-cluster-flask", "07-session-races"],
+  ])(
+    "after %s comes %s (the next one's twin in the same track, when there is one)",
+    async (id, next) => {
+      expect((await nextExercise(await findExercise(id)))?.id).toBe(next);
+    },
+  );
 });
