@@ -61,7 +61,7 @@ export async function startSentinelRedis(
     );
     if (!answering) throw missing();
 
-    const control = failoverControl(sentinelUrls);
+    const control = failoverControl(sentinelPorts.map((p) => `127.0.0.1:${p}`));
     // Each sentinel must know the replica and the two others, or a hung primary is never failed over.
     if (!(await control.waitForReplica(READY_MS)))
       throw new RedisUnavailableError(
@@ -125,7 +125,8 @@ async function ask(url: string, ...args: string[]): Promise<unknown> {
   }
 }
 
-function failoverControl(sentinelUrls: readonly string[]): FailoverControl {
+function failoverControl(sentinels: readonly string[]): FailoverControl {
+  const sentinelUrls = sentinels.map((a) => `redis://${a}`);
   const primaryOf = async (url: string) => {
     const reply = (await ask(url, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME).catch(
       () => undefined,
@@ -150,6 +151,7 @@ function failoverControl(sentinelUrls: readonly string[]): FailoverControl {
   };
   return {
     masterName: MASTER_NAME,
+    sentinels,
     primary,
     async failover() {
       await ask(sentinelUrls[0] as string, "SENTINEL", "FAILOVER", MASTER_NAME);

@@ -3,6 +3,8 @@
 /** What a scenario may do to the lab's Sentinel set-up (exercise 05). */
 export interface FailoverControl {
   readonly masterName: string;
+  /** "127.0.0.1:port" of every sentinel. */
+  readonly sentinels: readonly string[];
   /** "127.0.0.1:port" of the primary as every sentinel reports it; undefined while they disagree. */
   primary(): Promise<string | undefined>;
   /** SENTINEL FAILOVER: the sentinels promote the replica, no agreement needed. */
