@@ -174,7 +174,14 @@ export type LabEvent =
   | { type: "room:joined"; room: string; name: string }
   | { type: "room:left"; room: string | undefined }
   | { type: "room:published"; room: string; name: string }
-  | { type: "ui:ready"; url: string; buttons: boolean }
+  | {
+      type: "ui:ready";
+      url: string;
+      /** The check and restart buttons. */
+      buttons: boolean;
+      /** The "Fail over now" button (the lab's own Sentinel set-up, exercise 05). */
+      failover?: boolean;
+    }
   | {
       type: "exercise:next";
       id: string;

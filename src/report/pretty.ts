@@ -228,11 +228,19 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
           `  ${c.green("➜")}  Next: ${c.bold(event.id)} (${event.title}): ${event.running ? "quit (q), then " : ""}${c.bold(event.command)}; until then every command stays on ${event.current}.`,
         );
         return;
-      case "ui:ready":
+      case "ui:ready": {
+        const buttons = [
+          ...(event.buttons ? ["check", "restart"] : []),
+          ...(event.failover ? ["fail-over"] : []),
+        ];
+        const names = `${buttons.slice(0, -1).join(", ")}${buttons.length > 1 ? " and " : ""}${buttons.at(-1)}`;
+        const text =
+          buttons.length > 0 ? ` (with ${names} button${buttons.length > 1 ? "s" : ""})` : "";
         write(
-          `  ${c.green("➜")}  Live page for the projector: ${c.bold.underline(event.url)}${event.buttons ? c.gray(" (with check and restart buttons)") : ""}`,
+          `  ${c.green("➜")}  Live page for the projector: ${c.bold.underline(event.url)}${c.gray(text)}`,
         );
         return;
+      }
       case "redis:topology":
         // Said on the live page; the terminal says a switch only.
         if (event.switched) write(`  ${c.yellow("⇄")}  ${switchLine(event)}`);
