@@ -181,16 +181,29 @@ function renderRedis(redis) {
     );
   } else {
     $("redis-kind").textContent = `Cluster · ${t.shards.length} primaries`;
+    const head = el("li", "shard head");
+    head.append(
+      el("span", "", "primary"),
+      " ",
+      el("span", "", "slots"),
+      " ",
+      el("span", "", "replica"),
+    );
+    nodes.push(head);
     for (const s of t.shards) {
       const slots = s.slots.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(", ");
       const replicas = s.replicas.map(port).join(" ");
-      nodes.push(
-        node(
-          "primary shard",
-          `★ ${port(s.primary)} slots ${slots}${replicas ? ` · replica ${replicas}` : ""}`,
-          `${s.primary}: slots ${slots}${replicas ? `; replicas ${s.replicas.join(", ")}` : ""}`,
-        ),
+      // Three columns under one heading (primary, slots, replica): the longest range fits.
+      const li = el("li", "shard");
+      li.title = `${s.primary}: slots ${slots}${replicas ? `; replicas ${s.replicas.join(", ")}` : ""}`;
+      li.append(
+        el("span", "primary", `★ ${port(s.primary)}`),
+        " ",
+        cut("span", "slots", slots),
+        " ",
+        cut("span", "replicas", replicas || "none"),
       );
+      nodes.push(li);
     }
   }
   $("redis-nodes").replaceChildren(...nodes);
