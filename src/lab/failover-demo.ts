@@ -5,11 +5,12 @@ import type { FailoverControl } from "../redis/topology.js";
 const SWITCH_MS = 10_000;
 
 /**
- * The live page's "Fail over now" (exercise 05, in `start` and `load`): SENTINEL FAILOVER, as
- * the check does it, one at a time. The old primary is demoted as soon as the sentinels name
- * the new one (as they would themselves ~10 s later), so that the room sees the switch as an
- * app meets it: writes to the old address fail with READONLY. Returns the button's action and
- * a way to wait for a failover still under way.
+ * The live page's "Fail over now" (exercise 05, in `start` and `load`): SENTINEL FAILOVER, one
+ * at a time. Writes to the old primary are paused first (and its replica caught up), so none
+ * is lost in the switch itself; the old primary is demoted as soon as the sentinels name the
+ * new one (as they would themselves ~10 s later), so that the room sees the switch as an app
+ * meets it: writes to the old address fail with READONLY. Returns the button's action and a
+ * way to wait for a failover still under way.
  */
 export function failoverAction(
   control: FailoverControl,
@@ -44,9 +45,9 @@ async function failOver(control: FailoverControl, emit: Emit): Promise<void> {
     });
     return;
   }
-  const old = await control.primary();
-  if (!old) throw new Error("the sentinels do not agree on a primary yet");
   emit({ type: "redis:failover-asked" });
+  // No write lands on the old primary once the switch begins: a lost session is the app's.
+  const old = await control.fence(SWITCH_MS + 2000);
   await control.failover();
   const now = await control.waitForNewPrimary(old, SWITCH_MS);
   if (!now) throw new Error(`the sentinels named no new primary within ${SWITCH_MS / 1000} s`);

@@ -149,6 +149,13 @@ function failoverControl(sentinels: readonly string[]): FailoverControl {
     const info = String(await ask(`redis://${address}`, "INFO", "replication").catch(() => ""));
     return /role:master/.test(info) && /slave0:.*state=online/.test(info);
   };
+  /** Whether every replica has acknowledged all the primary wrote (its offset, in INFO). */
+  const caughtUp = async (address: string) => {
+    const info = String(await ask(`redis://${address}`, "INFO", "replication").catch(() => ""));
+    const own = /master_repl_offset:(\d+)/.exec(info)?.[1];
+    const replicas = [...info.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((m) => m[1]);
+    return own !== undefined && replicas.length > 0 && replicas.every((o) => o === own);
+  };
   return {
     masterName: MASTER_NAME,
     sentinels,
@@ -161,10 +168,20 @@ function failoverControl(sentinels: readonly string[]): FailoverControl {
       const client = await connectRedis(`redis://${old}`, 1000);
       try {
         await client.call("REPLICAOF", host, port);
+        // Writes a fence held back now meet READONLY, as every later one does.
+        await client.call("CLIENT", "UNPAUSE");
         await client.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
       } finally {
         client.disconnect();
       }
+    },
+    async fence(ms) {
+      const address = await primary();
+      if (!address) throw new Error("the sentinels do not agree on a primary");
+      await ask(`redis://${address}`, "CLIENT", "PAUSE", String(ms), "WRITE");
+      // What the primary took before the pause is on the replica before it is promoted.
+      await pollUntil(async () => caughtUp(address), { timeoutMs: 3000, everyMs: 50 });
+      return address;
     },
     async hangPrimary(ms) {
       const address = await primary();

@@ -11,9 +11,16 @@ export interface FailoverControl {
   failover(): Promise<void>;
   /**
    * Turns the old primary into a replica of the new one and drops its clients, as the
-   * sentinels themselves do only after about 10 s (their "+convert-to-slave").
+   * sentinels themselves do only after about 10 s (their "+convert-to-slave"), and lifts a
+   * `fence`.
    */
   demote(old: string, now: string): Promise<void>;
+  /**
+   * The primary takes no write for `ms` (CLIENT PAUSE … WRITE) and its replica catches up
+   * with it: a failover after this loses no write (as Redis's own coordinated FAILOVER
+   * does). `demote` lifts the pause. Returns the primary fenced.
+   */
+  fence(ms: number): Promise<string>;
   /** The primary stops answering for `ms` (CLIENT PAUSE … ALL): hung, not killed. */
   hangPrimary(ms: number): Promise<void>;
   /** Polls until every sentinel names a primary other than `old`; that one, or undefined. */

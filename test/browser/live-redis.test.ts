@@ -73,7 +73,7 @@ describe("the live page shows the lab's own Redis", () => {
         .poll(() => page.locator("#redis-since").getAttribute("class"), { timeout: 2000 })
         .toBe("redis-since bad");
       expect(await page.locator("#redis-since").textContent()).toMatch(
-        /^since \d\d:\d\d:\d\d: (\d+) failed · (\d+) lost · (\d+) requests$/,
+        /^since \d\d:\d\d:\d\d: [✔⚠] \d+ failed · ✘ [1-9]\d* lost of \d+ requests$/,
       );
       const bad = await page.locator("#feed tr.failed, #feed tr.lost").count();
       expect(bad).toBeGreaterThan(0);

@@ -210,9 +210,13 @@ function renderRedis(redis) {
   const since = redis.since;
   $("redis-since").hidden = !since;
   if (since) {
+    // Failed (5xx) is what a good app says during a switch; a lost session is what it must not do.
+    const failedText = `${since.failed > 0 ? "⚠" : "✔"} ${since.failed} failed`;
+    const lostText = `${since.lost > 0 ? "✘" : "✔"} ${since.lost} lost`;
     $("redis-since").textContent =
-      `since ${clock(since.at)}: ${since.failed} failed · ${since.lost} lost · ${since.requests} requests`;
-    $("redis-since").className = `redis-since${since.failed + since.lost > 0 ? " bad" : ""}`;
+      `since ${clock(since.at)}: ${failedText} · ${lostText} of ${since.requests} requests`;
+    $("redis-since").className =
+      `redis-since${since.lost > 0 ? " bad" : since.failed > 0 ? " warn" : ""}`;
   }
   $("redis-moments").replaceChildren(
     ...[...redis.moments]
