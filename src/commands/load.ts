@@ -79,7 +79,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       return report;
     }
   } finally {
-    await failover?.idle();
+    await failover?.close();
     await live?.close();
     await lab.close();
   }

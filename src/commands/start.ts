@@ -79,7 +79,7 @@ export async function start(options: StartOptions): Promise<StartResult> {
       ),
     };
   } finally {
-    await failover?.idle();
+    await failover?.close();
     await live?.close();
     await lab.close();
     options.emit({ type: "stopped" });

@@ -10,16 +10,19 @@ const SWITCH_MS = 10_000;
  * is lost in the switch itself; the old primary is demoted as soon as the sentinels name the
  * new one (as they would themselves ~10 s later), so that the room sees the switch as an app
  * meets it: writes to the old address fail with READONLY. Returns the button's action and a
- * way to wait for a failover still under way.
+ * way to end a failover still under way.
  */
 export function failoverAction(
   control: FailoverControl,
   emit: Emit,
-): { run(): void; idle(): Promise<void> } {
+): { run(): void; close(): Promise<void> } {
   let running: Promise<void> | undefined;
+  // Closing the lab ends a failover's waiting at once (Ctrl-C never waits ~10 s for it).
+  const stop = new AbortController();
   return {
     run() {
-      running ??= failOver(control, emit)
+      if (stop.signal.aborted) return;
+      running ??= failOver(control, emit, stop.signal)
         .catch((error: unknown) =>
           emit({
             type: "redis:failover-asked",
@@ -30,15 +33,17 @@ export function failoverAction(
           running = undefined;
         });
     },
-    idle: async () => {
+    async close() {
+      stop.abort();
       await running;
     },
   };
 }
 
-async function failOver(control: FailoverControl, emit: Emit): Promise<void> {
+async function failOver(control: FailoverControl, emit: Emit, signal: AbortSignal): Promise<void> {
   // The previous failover's old primary must be back as a replica the sentinels trust.
-  if (!(await control.waitForReplica(SWITCH_MS))) {
+  if (!(await control.waitForReplica(SWITCH_MS, signal))) {
+    if (signal.aborted) return;
     emit({
       type: "redis:failover-asked",
       failed: "there is no replica in sync to fail over to yet; try again in a few seconds",
@@ -47,9 +52,17 @@ async function failOver(control: FailoverControl, emit: Emit): Promise<void> {
   }
   emit({ type: "redis:failover-asked" });
   // No write lands on the old primary once the switch begins: a lost session is the app's.
-  const old = await control.fence(SWITCH_MS + 2000);
-  await control.failover();
-  const now = await control.waitForNewPrimary(old, SWITCH_MS);
-  if (!now) throw new Error(`the sentinels named no new primary within ${SWITCH_MS / 1000} s`);
-  await control.demote(old, now);
+  const fence = await control.fence(SWITCH_MS + 2000);
+  let now: string | undefined;
+  try {
+    await control.failover();
+    now = await control.waitForNewPrimary(fence.primary, SWITCH_MS, signal);
+  } finally {
+    if (!now) await fence.lift();
+  }
+  if (!now) {
+    if (signal.aborted) return;
+    throw new Error(`the sentinels named no new primary within ${SWITCH_MS / 1000} s`);
+  }
+  await control.demote(fence.primary, now);
 }

@@ -181,23 +181,28 @@ function failoverControl(sentinels: readonly string[]): FailoverControl {
       await ask(`redis://${address}`, "CLIENT", "PAUSE", String(ms), "WRITE");
       // What the primary took before the pause is on the replica before it is promoted.
       await pollUntil(async () => caughtUp(address), { timeoutMs: 3000, everyMs: 50 });
-      return address;
+      return {
+        primary: address,
+        lift: async () => {
+          await ask(`redis://${address}`, "CLIENT", "UNPAUSE").catch(() => {});
+        },
+      };
     },
     async hangPrimary(ms) {
       const address = await primary();
       if (!address) throw new Error("the sentinels do not agree on a primary");
       await ask(`redis://${address}`, "CLIENT", "PAUSE", String(ms), "ALL");
     },
-    async waitForNewPrimary(old, timeoutMs) {
+    async waitForNewPrimary(old, timeoutMs, signal) {
       return pollUntil(
         async () => {
           const now = await primary();
           return now !== undefined && now !== old ? now : undefined;
         },
-        { timeoutMs, everyMs: 100 },
+        { timeoutMs, everyMs: 100, ...(signal ? { signal } : {}) },
       );
     },
-    async waitForReplica(timeoutMs) {
+    async waitForReplica(timeoutMs, signal) {
       return pollUntil(
         async () => {
           const address = await primary();
@@ -208,7 +213,7 @@ function failoverControl(sentinels: readonly string[]): FailoverControl {
           }
           return true;
         },
-        { timeoutMs, everyMs: 100 },
+        { timeoutMs, everyMs: 100, ...(signal ? { signal } : {}) },
       );
     },
   };

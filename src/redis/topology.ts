@@ -18,15 +18,20 @@ export interface FailoverControl {
   /**
    * The primary takes no write for `ms` (CLIENT PAUSE … WRITE) and its replica catches up
    * with it: a failover after this loses no write (as Redis's own coordinated FAILOVER
-   * does). `demote` lifts the pause. Returns the primary fenced.
+   * does). `demote` lifts the pause, or `lift` when no failover followed. Returns the primary
+   * fenced.
    */
-  fence(ms: number): Promise<string>;
+  fence(ms: number): Promise<{ readonly primary: string; lift(): Promise<void> }>;
   /** The primary stops answering for `ms` (CLIENT PAUSE … ALL): hung, not killed. */
   hangPrimary(ms: number): Promise<void>;
   /** Polls until every sentinel names a primary other than `old`; that one, or undefined. */
-  waitForNewPrimary(old: string, timeoutMs: number): Promise<string | undefined>;
+  waitForNewPrimary(
+    old: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<string | undefined>;
   /** Polls until the primary has a replica in sync that the sentinels know: ready for another failover. */
-  waitForReplica(timeoutMs: number): Promise<boolean>;
+  waitForReplica(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** A primary of the lab's Redis Cluster and the slots it serves. */

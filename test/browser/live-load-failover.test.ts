@@ -72,13 +72,20 @@ describe("load --ui during a failover (exercise 05)", () => {
       await expect
         .poll(() => figure(page, "load-requests"), { timeout: 20_000 })
         .toBeGreaterThan(switched + 300);
+      const since = /: [✔⚠] (\d+) failed · [✔✘] (\d+) lost of (\d+) requests$/.exec(
+        (await page.locator("#redis-since").textContent()) ?? "",
+      );
+      const [failed, lost, requests] = [since?.[1], since?.[2], since?.[3]].map(Number);
+      expect(requests).toBeGreaterThan(300);
       if (solution) {
-        expect(await figure(page, "load-lost")).toBe(0);
-        expect(await page.locator("#redis-since").textContent()).toMatch(
-          / · ✔ 0 lost of \d+ requests$/,
-        );
+        // The solution follows the new primary: a few requests fail (503) while it switches,
+        // and at most a write under way then is lost (express-session answers 200 before its
+        // save fails), never the sessions.
+        expect(lost).toBeLessThanOrEqual(Math.floor((requests ?? 0) / 100));
+        expect(failed).toBeLessThan((requests ?? 0) / 10);
       } else {
-        expect(await figure(page, "load-lost")).toBeGreaterThan(0);
+        // The starter writes to the old primary, a read-only replica now: every write is lost.
+        expect(lost).toBeGreaterThan((requests ?? 0) / 5);
         expect(await page.locator("#redis-since").getAttribute("class")).toBe("redis-since bad");
       }
       for (const path of await screenshotPaths(`live-load-failover-${name}.png`))
