@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { pollUntil } from "../../src/poll.js";
+import { connectRedis } from "../../src/redis/inspect.js";
 import { launchBrowser, screenshotPaths } from "../support/browser.js";
 import { runStart, tempDir } from "../support/lab.js";
 import { overflowing, PROJECTOR_SIZES } from "../support/layout.js";
@@ -77,6 +79,34 @@ describe("the live page shows the lab's own Redis", () => {
       );
       const bad = await page.locator("#feed tr.failed, #feed tr.lost").count();
       expect(bad).toBeGreaterThan(0);
+
+      // A failover asked of a sentinel directly (as an operator would), not from the page:
+      // the page follows it too. The sentinels refuse until the old primary is a replica in sync.
+      const sentinelPort = /^sentinels :(\d+)/.exec(
+        (await page.locator("#redis-nodes .sentinels").textContent()) ?? "",
+      )?.[1];
+      const sentinel = await connectRedis(`redis://127.0.0.1:${sentinelPort}`, 1000);
+      try {
+        const asked = await pollUntil(
+          () =>
+            sentinel.call("SENTINEL", "FAILOVER", "session-lab").then(
+              () => true,
+              () => false,
+            ),
+          { timeoutMs: 20_000, everyMs: 250 },
+        );
+        expect(asked).toBe(true);
+      } finally {
+        sentinel.disconnect();
+      }
+      await expect
+        .poll(() => primary.textContent(), { timeout: 15_000 })
+        .toBe(`★ primary ${first}`);
+      await expect
+        .poll(() => page.locator("#redis-moments li.switch").first().textContent(), {
+          timeout: 2000,
+        })
+        .toContain(`⇄ the sentinels named ${first} the primary (was ${second})`);
 
       for (const size of PROJECTOR_SIZES) {
         await page.setViewportSize(size);
