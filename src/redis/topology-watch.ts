@@ -71,7 +71,7 @@ export function watchTopology(
 }
 
 /** Which primary gave way to which: the sentinels' one, or the one of the shard whose slots moved. */
-function switchOf(
+export function switchOf(
   before: readonly string[],
   now: readonly string[],
   last: RedisTopology | undefined,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventOf } from "../../src/events.js";
 import type { RedisTopology, SentinelTopology } from "../../src/model/topology.js";
-import { shardsOf } from "../../src/redis/topology-watch.js";
+import { shardsOf, switchOf } from "../../src/redis/topology-watch.js";
 import { applyLabEvent } from "../../src/web/live-lab-events.js";
 import {
   applyExchange,
@@ -178,5 +178,53 @@ describe("a visitor's timeline", () => {
       [1, "/cart/add/a", 1000, 1100, [2]],
       [2, "/cart/add/b", 1020, 1060, [1]],
     ]);
+  });
+});
+
+describe("a switch of primary, as the watcher tells it", () => {
+  const cluster = (a: string, b: string): RedisTopology => ({
+    kind: "cluster",
+    shards: [
+      { primary: a, slots: [[0, 9]], replicas: [] },
+      { primary: b, slots: [[10, 20]], replicas: [] },
+    ],
+  });
+  it.each([
+    ["the first look", [], ["a:1"], undefined, sentinel("a:1", "b:2"), undefined],
+    [
+      "the same primary",
+      ["a:1"],
+      ["a:1"],
+      sentinel("a:1", "b:2"),
+      sentinel("a:1", "b:2"),
+      undefined,
+    ],
+    // While the sentinels disagree, nothing is said; the switch is told once they agree.
+    [
+      "sentinels that disagree",
+      ["a:1"],
+      [],
+      sentinel("a:1", "b:2"),
+      sentinel(undefined, "b:2"),
+      undefined,
+    ],
+    [
+      "a new primary",
+      ["a:1"],
+      ["b:2"],
+      sentinel(undefined, "b:2"),
+      sentinel("b:2", "a:1"),
+      { from: "a:1", to: "b:2" },
+    ],
+    [
+      "a shard's new primary",
+      ["h:1", "h:2"],
+      ["h:4", "h:2"],
+      cluster("h:1", "h:2"),
+      cluster("h:4", "h:2"),
+      { from: "h:1", to: "h:4" },
+    ],
+  ] as const)("%s", (_name, before, now, last, topology, expected) => {
+    expect(switchOf(before, now, last, topology)).toEqual(expected);
   });
 });
