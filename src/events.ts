@@ -3,6 +3,7 @@ import type { InstanceRef } from "./model/instance.js";
 import type { LoadReport } from "./model/load-report.js";
 import type { ScenarioResult } from "./model/results.js";
 import type { RoomEvent } from "./model/room-event.js";
+import type { RedisTopology } from "./model/topology.js";
 
 export type { InstanceRef } from "./model/instance.js";
 
@@ -17,6 +18,17 @@ export type LabEvent =
   | { type: "app:command"; description: string }
   | { type: "redis"; url: string; source: string }
   | { type: "redis:missing"; message: string; hint: string }
+  /**
+   * The lab's own Sentinel set-up or Cluster as it is now: said when the lab starts watching
+   * it and whenever it changes. `switched`: a primary changed (the sentinels named a new one).
+   */
+  | {
+      type: "redis:topology";
+      topology: RedisTopology;
+      switched?: { readonly from: string; readonly to: string };
+    }
+  /** A failover was asked for (the live page's button); `failed` says why it could not run. */
+  | { type: "redis:failover-asked"; failed?: string }
   | { type: "warning"; message: string }
   | {
       type: "leftover:stopped";
@@ -162,7 +174,14 @@ export type LabEvent =
   | { type: "room:joined"; room: string; name: string }
   | { type: "room:left"; room: string | undefined }
   | { type: "room:published"; room: string; name: string }
-  | { type: "ui:ready"; url: string; buttons: boolean }
+  | {
+      type: "ui:ready";
+      url: string;
+      /** The check and restart buttons. */
+      buttons: boolean;
+      /** The "Fail over now" button (the lab's own Sentinel set-up, exercise 05). */
+      failover?: boolean;
+    }
   | {
       type: "exercise:next";
       id: string;

@@ -2,6 +2,7 @@ import { InterruptedError, LabError, UsageError } from "../errors.js";
 import { typed } from "../invocation.js";
 import { REQUEST_TIMEOUT_MS } from "../lab/check-cluster.js";
 import { untilAborted } from "../lab/cleanup-stack.js";
+import { failoverAction } from "../lab/failover-demo.js";
 import type { LabOptions } from "../lab/lab-options.js";
 import { withLivePage } from "../lab/live-page.js";
 import { openLab } from "../lab/setup.js";
@@ -16,6 +17,9 @@ export interface LoadOptions extends Omit<LabOptions, "port"> {
   readonly requests: number | undefined;
   readonly signal: AbortSignal;
 }
+
+/** Against the lab's Sentinel set-up, each simulated user sets a new value after this many reads. */
+const REWRITE_EVERY = 3;
 
 /**
  * The instructor's demo: many simulated users through the proxy of a cluster of the lab's
@@ -32,11 +36,25 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
   // The live page sees the private lab's instances come and go, which load does not report.
   const lab = await openLab({ ...options, tap: live ? (event) => live.see(event) : undefined });
   let report: LoadReport;
+  // Exercise 05: the page's "Fail over now" switches the lab's primary while the users run.
+  const failover = lab.redis?.failover ? failoverAction(lab.redis.failover, emit) : undefined;
   try {
     const { cluster } = lab;
     if (cluster && live && options.ui) {
-      const url = await live.serve({ host: options.host, port: options.ui.port, cluster });
-      emit({ type: "ui:ready", url, buttons: false });
+      const url = await live.serve({
+        host: options.host,
+        port: options.ui.port,
+        cluster,
+        ...(failover ? { actions: { failover: failover.run } } : {}),
+        redis: { redis: lab.redis, emit },
+      });
+      const failoverButton = failover !== undefined && options.host === "127.0.0.1";
+      emit({
+        type: "ui:ready",
+        url,
+        buttons: false,
+        ...(failoverButton ? { failover: true } : {}),
+      });
     }
     if (cluster) {
       await cluster.instances.start(options.signal);
@@ -44,7 +62,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     }
     const n = options.instances;
     report = await drive(
-      { ...options, emit },
+      // Exercise 05: users keep writing, so that a failover shows (writes to the old primary fail).
+      { ...options, emit, ...(failover ? { rewriteEvery: REWRITE_EVERY } : {}) },
       cluster?.proxy.url ?? options.url ?? "",
       cluster
         ? `${n} instance${n === 1 ? "" : "s"} of ${cluster.app.command.description}`
@@ -60,6 +79,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       return report;
     }
   } finally {
+    await failover?.close();
     await live?.close();
     await lab.close();
   }
@@ -72,7 +92,11 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
   return report;
 }
 
-async function drive(options: LoadOptions, url: string, target: string): Promise<LoadReport> {
+async function drive(
+  options: LoadOptions & { rewriteEvery?: number },
+  url: string,
+  target: string,
+): Promise<LoadReport> {
   options.emit({
     type: "load:begin",
     target,
@@ -86,6 +110,7 @@ async function drive(options: LoadOptions, url: string, target: string): Promise
     durationMs: options.durationMs,
     requests: options.requests,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    ...(options.rewriteEvery ? { rewriteEvery: options.rewriteEvery } : {}),
     signal: options.signal,
     onProgress: (progress) => options.emit({ type: "load:progress", ...progress }),
   });

@@ -1,4 +1,5 @@
 import { InterruptedError } from "../errors.js";
+import { failoverAction } from "../lab/failover-demo.js";
 import {
   type InteractiveOptions,
   runInteractive,
@@ -44,6 +45,7 @@ export async function start(options: StartOptions): Promise<StartResult> {
   const act = (action: StartAction) => {
     for (const listener of listeners) listener(action);
   };
+  const failover = lab.redis?.failover ? failoverAction(lab.redis.failover, emit) : undefined;
   try {
     const cluster = lab.cluster;
     if (!cluster) throw new Error("start always runs a cluster of its own");
@@ -52,9 +54,15 @@ export async function start(options: StartOptions): Promise<StartResult> {
         host: options.host,
         port: options.ui.port,
         cluster,
-        actions: { check: () => act("check"), restart: () => act("restart") },
+        actions: {
+          check: () => act("check"),
+          restart: () => act("restart"),
+          ...(failover ? { failover: failover.run } : {}),
+        },
+        redis: { redis: lab.redis, emit },
       });
-      emit({ type: "ui:ready", url, buttons: options.host === "127.0.0.1" });
+      const buttons = options.host === "127.0.0.1";
+      emit({ type: "ui:ready", url, buttons, ...(buttons && failover ? { failover: true } : {}) });
     }
     const actions = (listener: (action: StartAction) => void) => {
       listeners.add(listener);
@@ -71,6 +79,7 @@ export async function start(options: StartOptions): Promise<StartResult> {
       ),
     };
   } finally {
+    await failover?.close();
     await live?.close();
     await lab.close();
     options.emit({ type: "stopped" });

@@ -1,9 +1,11 @@
 import { LabError } from "../errors.js";
 import type { Emit, LabEvent } from "../events.js";
 import type { ProxyExchange } from "../proxy/proxy.js";
+import type { RedisInUse } from "../redis/server.js";
+import { watchTopology } from "../redis/topology-watch.js";
 import { applyLabEvent } from "../web/live-lab-events.js";
 import { applyExchange, emptyLive, type LiveState } from "../web/live-model.js";
-import { type LiveServer, startLiveServer } from "../web/live-server.js";
+import { type LiveActions, type LiveServer, startLiveServer } from "../web/live-server.js";
 import type { LabCluster } from "./setup.js";
 
 /** The live page's side of a lab: it sees the lab's events and every request through its proxy. */
@@ -15,7 +17,12 @@ export interface LivePage {
     host: string;
     port: number;
     cluster: LabCluster;
-    actions?: { check(): void; restart(): void };
+    actions?: LiveActions;
+    /**
+     * The lab's Redis: its topology is watched and said through `emit` (to the page and the
+     * terminal), for the lab's own Sentinel set-up or Cluster only.
+     */
+    redis?: { readonly redis: RedisInUse | undefined; readonly emit: Emit };
   }): Promise<string>;
   close(): Promise<void>;
 }
@@ -43,6 +50,7 @@ export function createLivePage(): LivePage {
   let state: LiveState = emptyLive([]);
   let server: LiveServer | undefined;
   let cluster: LabCluster | undefined;
+  let watcher: { close(): Promise<void> } | undefined;
   const pending: LabEvent[] = [];
   return {
     see(event) {
@@ -73,9 +81,12 @@ export function createLivePage(): LivePage {
         state = applyExchange(state, toLive(exchange));
         live.changed();
       });
+      const redis = options.redis;
+      if (redis?.redis) watcher = watchTopology(redis.redis, redis.emit);
       return live.url;
     },
     async close() {
+      await watcher?.close();
       cluster?.proxy.observe(undefined);
       await server?.close();
     },

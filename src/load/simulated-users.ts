@@ -12,6 +12,11 @@ export interface LoadSettings {
   readonly durationMs: number;
   readonly requests: number | undefined;
   readonly requestTimeoutMs: number;
+  /**
+   * Each user sets a new value after this many reads (none: one value for the whole run):
+   * a failover shows only in writes, which an app pointed at the old primary loses.
+   */
+  readonly rewriteEvery?: number;
   readonly signal?: AbortSignal;
   /** Called about four times a second while it runs. */
   readonly onProgress?: (progress: LoadProgress) => void;
@@ -19,7 +24,8 @@ export interface LoadSettings {
 
 /**
  * Many users at once through one URL: each sets its own value, then reads it back again and
- * again. A read that does not show the user's own value is a lost session.
+ * again (setting a new one every `rewriteEvery` reads, when said). A read that does not show
+ * the user's own value is a lost session; one answered 5xx failed (an error), lost nothing.
  */
 export async function runLoad(settings: LoadSettings): Promise<LoadStats> {
   const dispatcher = new Agent({ connections: settings.users, keepAliveTimeout: 10_000 });
@@ -57,9 +63,16 @@ export async function runLoad(settings: LoadSettings): Promise<LoadStats> {
       local.signal,
       "load",
     );
-    const value = `load-${id}-${randomBytes(4).toString("hex")}`;
+    const base = `load-${id}-${randomBytes(4).toString("hex")}`;
+    let value = base;
+    let written = 0;
     let hasValue = false;
+    let readsOfValue = 0;
     while (more()) {
+      if (hasValue && settings.rewriteEvery && readsOfValue >= settings.rewriteEvery) {
+        hasValue = false;
+        value = `${base}-${++written}`;
+      }
       const path = hasValue ? "/" : `/session/set/${value}`;
       try {
         const seen = await client.get(path, [value]);
@@ -70,8 +83,15 @@ export async function runLoad(settings: LoadSettings): Promise<LoadStats> {
         stats.requests++;
         if (!hasValue) {
           hasValue = seen.status < 400;
+          readsOfValue = 0;
           continue;
         }
+        if (seen.status >= 500) {
+          errors++;
+          firstError ??= `a read answered ${seen.status}${seen.port ? ` on :${seen.port}` : ""}`;
+          continue;
+        }
+        readsOfValue++;
         reads++;
         stats.reads++;
         if (seen.shows !== value) {

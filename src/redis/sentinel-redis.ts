@@ -61,7 +61,7 @@ export async function startSentinelRedis(
     );
     if (!answering) throw missing();
 
-    const control = failoverControl(sentinelUrls);
+    const control = failoverControl(sentinelPorts.map((p) => `127.0.0.1:${p}`));
     // Each sentinel must know the replica and the two others, or a hung primary is never failed over.
     if (!(await control.waitForReplica(READY_MS)))
       throw new RedisUnavailableError(
@@ -125,7 +125,8 @@ async function ask(url: string, ...args: string[]): Promise<unknown> {
   }
 }
 
-function failoverControl(sentinelUrls: readonly string[]): FailoverControl {
+function failoverControl(sentinels: readonly string[]): FailoverControl {
+  const sentinelUrls = sentinels.map((a) => `redis://${a}`);
   const primaryOf = async (url: string) => {
     const reply = (await ask(url, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME).catch(
       () => undefined,
@@ -148,8 +149,16 @@ function failoverControl(sentinelUrls: readonly string[]): FailoverControl {
     const info = String(await ask(`redis://${address}`, "INFO", "replication").catch(() => ""));
     return /role:master/.test(info) && /slave0:.*state=online/.test(info);
   };
+  /** Whether every replica has acknowledged all the primary wrote (its offset, in INFO). */
+  const caughtUp = async (address: string) => {
+    const info = String(await ask(`redis://${address}`, "INFO", "replication").catch(() => ""));
+    const own = /master_repl_offset:(\d+)/.exec(info)?.[1];
+    const replicas = [...info.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((m) => m[1]);
+    return own !== undefined && replicas.length > 0 && replicas.every((o) => o === own);
+  };
   return {
     masterName: MASTER_NAME,
+    sentinels,
     primary,
     async failover() {
       await ask(sentinelUrls[0] as string, "SENTINEL", "FAILOVER", MASTER_NAME);
@@ -159,26 +168,41 @@ function failoverControl(sentinelUrls: readonly string[]): FailoverControl {
       const client = await connectRedis(`redis://${old}`, 1000);
       try {
         await client.call("REPLICAOF", host, port);
+        // Writes a fence held back now meet READONLY, as every later one does.
+        await client.call("CLIENT", "UNPAUSE");
         await client.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
       } finally {
         client.disconnect();
       }
+    },
+    async fence(ms) {
+      const address = await primary();
+      if (!address) throw new Error("the sentinels do not agree on a primary");
+      await ask(`redis://${address}`, "CLIENT", "PAUSE", String(ms), "WRITE");
+      // What the primary took before the pause is on the replica before it is promoted.
+      await pollUntil(async () => caughtUp(address), { timeoutMs: 3000, everyMs: 50 });
+      return {
+        primary: address,
+        lift: async () => {
+          await ask(`redis://${address}`, "CLIENT", "UNPAUSE").catch(() => {});
+        },
+      };
     },
     async hangPrimary(ms) {
       const address = await primary();
       if (!address) throw new Error("the sentinels do not agree on a primary");
       await ask(`redis://${address}`, "CLIENT", "PAUSE", String(ms), "ALL");
     },
-    async waitForNewPrimary(old, timeoutMs) {
+    async waitForNewPrimary(old, timeoutMs, signal) {
       return pollUntil(
         async () => {
           const now = await primary();
           return now !== undefined && now !== old ? now : undefined;
         },
-        { timeoutMs, everyMs: 100 },
+        { timeoutMs, everyMs: 100, ...(signal ? { signal } : {}) },
       );
     },
-    async waitForReplica(timeoutMs) {
+    async waitForReplica(timeoutMs, signal) {
       return pollUntil(
         async () => {
           const address = await primary();
@@ -189,7 +213,7 @@ function failoverControl(sentinelUrls: readonly string[]): FailoverControl {
           }
           return true;
         },
-        { timeoutMs, everyMs: 100 },
+        { timeoutMs, everyMs: 100, ...(signal ? { signal } : {}) },
       );
     },
   };

@@ -3,21 +3,35 @@
 /** What a scenario may do to the lab's Sentinel set-up (exercise 05). */
 export interface FailoverControl {
   readonly masterName: string;
+  /** "127.0.0.1:port" of every sentinel. */
+  readonly sentinels: readonly string[];
   /** "127.0.0.1:port" of the primary as every sentinel reports it; undefined while they disagree. */
   primary(): Promise<string | undefined>;
   /** SENTINEL FAILOVER: the sentinels promote the replica, no agreement needed. */
   failover(): Promise<void>;
   /**
    * Turns the old primary into a replica of the new one and drops its clients, as the
-   * sentinels themselves do only after about 10 s (their "+convert-to-slave").
+   * sentinels themselves do only after about 10 s (their "+convert-to-slave"), and lifts a
+   * `fence`.
    */
   demote(old: string, now: string): Promise<void>;
+  /**
+   * The primary takes no write for `ms` (CLIENT PAUSE … WRITE) and its replica catches up
+   * with it: a failover after this loses no write (as Redis's own coordinated FAILOVER
+   * does). `demote` lifts the pause, or `lift` when no failover followed. Returns the primary
+   * fenced.
+   */
+  fence(ms: number): Promise<{ readonly primary: string; lift(): Promise<void> }>;
   /** The primary stops answering for `ms` (CLIENT PAUSE … ALL): hung, not killed. */
   hangPrimary(ms: number): Promise<void>;
   /** Polls until every sentinel names a primary other than `old`; that one, or undefined. */
-  waitForNewPrimary(old: string, timeoutMs: number): Promise<string | undefined>;
+  waitForNewPrimary(
+    old: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<string | undefined>;
   /** Polls until the primary has a replica in sync that the sentinels know: ready for another failover. */
-  waitForReplica(timeoutMs: number): Promise<boolean>;
+  waitForReplica(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** A primary of the lab's Redis Cluster and the slots it serves. */

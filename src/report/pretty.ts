@@ -228,9 +228,28 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
           `  ${c.green("➜")}  Next: ${c.bold(event.id)} (${event.title}): ${event.running ? "quit (q), then " : ""}${c.bold(event.command)}; until then every command stays on ${event.current}.`,
         );
         return;
-      case "ui:ready":
+      case "ui:ready": {
+        const buttons = [
+          ...(event.buttons ? ["check", "restart"] : []),
+          ...(event.failover ? ["fail-over"] : []),
+        ];
+        const names = `${buttons.slice(0, -1).join(", ")}${buttons.length > 1 ? " and " : ""}${buttons.at(-1)}`;
+        const text =
+          buttons.length > 0 ? ` (with ${names} button${buttons.length > 1 ? "s" : ""})` : "";
         write(
-          `  ${c.green("➜")}  Live page for the projector: ${c.bold.underline(event.url)}${event.buttons ? c.gray(" (with check and restart buttons)") : ""}`,
+          `  ${c.green("➜")}  Live page for the projector: ${c.bold.underline(event.url)}${c.gray(text)}`,
+        );
+        return;
+      }
+      case "redis:topology":
+        // Said on the live page; the terminal says a switch only.
+        if (event.switched) write(`  ${c.yellow("⇄")}  ${switchLine(event)}`);
+        return;
+      case "redis:failover-asked":
+        write(
+          event.failed
+            ? `  ${c.yellow("⚠")}  The failover could not run: ${event.failed}`
+            : `  ${c.yellow("⇄")}  Failover asked for from the live page (SENTINEL FAILOVER)…`,
         );
         return;
       case "stopping":
@@ -244,6 +263,16 @@ export function createPrettyReporter(options: PrettyOptions): Emit {
         event satisfies never;
     }
   };
+}
+
+/** A primary that changed, in one line. */
+function switchLine(event: Of<"redis:topology">): string {
+  const { from, to } = event.switched ?? { from: "", to: "" };
+  if (event.topology.kind === "sentinel")
+    return `Redis: the sentinels named ${to} the primary (was ${from}).`;
+  const shard = event.topology.shards.find((s) => s.primary === to);
+  const slots = shard?.slots.map(([a, b]) => `${a}–${b}`).join(", ") ?? "";
+  return `Redis Cluster: ${to} is the primary of slots ${slots} (was ${from}).`;
 }
 
 /** The hint, and after the last one where to look next. */

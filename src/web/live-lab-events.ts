@@ -1,8 +1,12 @@
 import type { LabEvent } from "../events.js";
 import type { InstanceStatus, LiveState } from "./live-model.js";
+import { applyRedisEvent } from "./live-redis.js";
 
-/** The state after one of the lab's own events: instances coming and going, a check, a load. */
-export function applyLabEvent(state: LiveState, event: LabEvent): LiveState {
+/**
+ * The state after one of the lab's own events (at `at`): instances coming and going, a check,
+ * a load, the lab's own Redis topology.
+ */
+export function applyLabEvent(state: LiveState, event: LabEvent, at = Date.now()): LiveState {
   const setStatus = (port: number | "all", status: InstanceStatus) => ({
     ...state,
     instances: state.instances.map((i) =>
@@ -52,6 +56,11 @@ export function applyLabEvent(state: LiveState, event: LabEvent): LiveState {
           summary: `${r.requests} requests at ${r.requestsPerSecond} req/s · ${share}`,
         },
       };
+    }
+    case "redis:topology":
+    case "redis:failover-asked": {
+      const redis = applyRedisEvent(state.redis, event, at);
+      return redis ? { ...state, redis } : state;
     }
     default:
       return state;

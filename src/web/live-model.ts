@@ -1,6 +1,7 @@
 import type { InstanceRef } from "../events.js";
 import type { TrafficSource } from "../model/traffic.js";
 import type { ProxyExchange } from "../proxy/proxy.js";
+import { countSinceFailover, type LiveRedis } from "./live-redis.js";
 import { cookiePairs, pageShows, safeDecode, visitorId } from "./live-text.js";
 
 /** One request through the lab's proxy, as the live page needs it: the page's text, not bytes. */
@@ -54,11 +55,18 @@ export interface Visitor {
   readonly source: TrafficSource;
   readonly value: string | undefined;
   readonly lastAt: number;
-  readonly seen: readonly {
-    readonly port: number | null;
-    readonly shows: boolean | undefined;
-    readonly path: string;
-  }[];
+  readonly seen: readonly SeenRequest[];
+}
+
+/** One request of a visitor: where it went, what it showed, and when it ran. */
+export interface SeenRequest {
+  readonly port: number | null;
+  readonly shows: boolean | undefined;
+  readonly path: string;
+  /** When the proxy got it and when it answered (ms since 1970). */
+  readonly start: number;
+  readonly end: number;
+  readonly status: number;
 }
 
 /** A second of traffic: per instance, requests, reads of a value, and lost reads. */
@@ -83,6 +91,8 @@ export interface LiveState {
   /** The lab's own requests and lost reads, by source. */
   readonly labTraffic: Readonly<Record<LabSource, { requests: number; lost: number }>>;
   readonly load?: { readonly running: boolean; readonly summary?: string };
+  /** The lab's own Sentinel set-up or Cluster (exercises 05 and 06). */
+  readonly redis?: LiveRedis;
   readonly check?: {
     readonly running: boolean;
     readonly verdict?: string;
@@ -141,7 +151,10 @@ export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
       source,
       value,
       lastAt: ex.at,
-      seen: [...(before?.seen ?? []), { port, shows, path: ex.path }].slice(-SEEN),
+      seen: [
+        ...(before?.seen ?? []),
+        { port, shows, path: ex.path, start: ex.at - ex.ms, end: ex.at, status: ex.status },
+      ].slice(-SEEN),
     };
     visitors.delete(key);
     visitors.set(key, visitor);
@@ -171,9 +184,11 @@ export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
     source,
   };
   const buckets = addToBucket(state.buckets, ex.at, port, shows);
+  const redis = countSinceFailover(state.redis, ex.status, lost);
   if (browser)
     return {
       ...state,
+      ...(redis ? { redis } : {}),
       instances,
       visitors,
       feed: [...state.feed, entry].slice(-FEED),
@@ -184,6 +199,7 @@ export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
   const counted = state.labTraffic[source];
   return {
     ...state,
+    ...(redis ? { redis } : {}),
     instances,
     labVisitors: visitors,
     labFeed: [...state.labFeed, entry].slice(-FEED),

@@ -18,21 +18,37 @@ export interface LiveServer extends WebServer {
   changed(): void;
 }
 
+/** What the page's buttons ask the lab for; a button shows only for an action given. */
+export interface LiveActions {
+  check?(): void;
+  restart?(): void;
+  /** Fail the lab's own Sentinel set-up over (exercise 05). */
+  failover?(): void;
+}
+
 /**
  * The live page for the projector, on a port of its own (never the proxy's). Its buttons
- * (run the check, restart the instances) exist only on 127.0.0.1, guarded by a token.
+ * (run the check, restart the instances, fail over) exist only on 127.0.0.1, guarded by a token.
  */
 export async function startLiveServer(options: {
   host: string;
   port: number;
   state: () => LiveState;
-  actions?: { check(): void; restart(): void };
+  actions?: LiveActions;
 }): Promise<LiveServer> {
   const sse = new SseChannel();
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(options.host);
-  const buttons = loopback && options.actions ? options.actions : undefined;
+  const run: Record<string, () => void> = {};
+  for (const [name, action] of Object.entries(options.actions ?? {}))
+    if (loopback && action) run[`/actions/${name}`] = action;
+  const names = Object.keys(run).map((path) => path.slice("/actions/".length));
+  const buttons = names.length > 0 ? run : undefined;
   const token = randomBytes(16).toString("hex");
-  const view = () => ({ ...liveView(options.state()), buttons: buttons !== undefined });
+  const view = () => ({
+    ...liveView(options.state()),
+    buttons: buttons !== undefined,
+    actions: names,
+  });
   const page = (await readFile(join(ASSETS_DIR, "live.html"), "utf8")).replace(
     "__TOKEN__",
     buttons ? token : "",
@@ -41,9 +57,7 @@ export async function startLiveServer(options: {
     host: options.host,
     port: options.port,
     index: "live.html",
-    actions: buttons
-      ? { token, run: { "/actions/check": buttons.check, "/actions/restart": buttons.restart } }
-      : undefined,
+    actions: buttons ? { token, run: buttons } : undefined,
     handle: (req, res, path) => {
       if (path === "/" || path === "/live.html") {
         res.writeHead(200, {

@@ -1,4 +1,10 @@
 import type { FeedEntry, LiveInstance, LiveState, Visitor } from "./live-model.js";
+import { type TimelineRequest, timeline } from "./live-overlap.js";
+
+/** A visitor as the page shows one: its requests as a timeline, overlapping ones grouped. */
+export interface ViewVisitor extends Visitor {
+  readonly timeline: readonly (readonly TimelineRequest[])[];
+}
 
 export interface LiveView {
   readonly instances: readonly LiveInstance[];
@@ -7,9 +13,9 @@ export interface LiveView {
   /** The check's and load's requests, newest first. */
   readonly labFeed: readonly FeedEntry[];
   /** Browsers' visitors, newest first. */
-  readonly visitors: readonly Visitor[];
+  readonly visitors: readonly ViewVisitor[];
   /** A few of the check's and load's visitors, newest first, to follow one of those too. */
-  readonly labVisitors: readonly Visitor[];
+  readonly labVisitors: readonly ViewVisitor[];
   readonly chart: {
     /** Each second's start, in seconds since 1970 (the page shows them as "s ago"). */
     readonly seconds: readonly number[];
@@ -23,6 +29,7 @@ export interface LiveView {
   readonly labTraffic: LiveState["labTraffic"];
   readonly load?: LiveState["load"];
   readonly check?: LiveState["check"];
+  readonly redis?: LiveState["redis"];
 }
 
 const VISITORS = 12;
@@ -54,12 +61,14 @@ export function liveView(state: LiveState): LiveView {
     labTraffic: state.labTraffic,
     ...(state.load ? { load: state.load } : {}),
     ...(state.check ? { check: state.check } : {}),
+    ...(state.redis ? { redis: state.redis } : {}),
   };
 }
 
 /** Each visitor once (a renewed cookie maps to the same one), the newest first. */
-function newest(visitors: ReadonlyMap<string, Visitor>, count: number): Visitor[] {
+function newest(visitors: ReadonlyMap<string, Visitor>, count: number): ViewVisitor[] {
   return [...new Map([...visitors.values()].map((v) => [v.id, v])).values()]
     .sort((a, b) => b.lastAt - a.lastAt)
-    .slice(0, count);
+    .slice(0, count)
+    .map((v) => ({ ...v, timeline: timeline(v.seen) }));
 }

@@ -1,5 +1,7 @@
 // The live page: renders the view the lab computes, pushed over Server-Sent Events.
 // Every text from outside (paths, values, visitors) reaches the page through textContent.
+
+import { renderRedis } from "./live-redis.js";
 import { $, cut, el, relativeX, short } from "./projector.js";
 
 const token = document.querySelector('meta[name="session-lab-token"]').content;
@@ -34,7 +36,11 @@ function instanceCard(i) {
   return li;
 }
 
+/** Answered 5xx, or not at all: a request that failed (a failover under way, an app down). */
+const failed = (status) => status >= 500 || status === 0;
+
 function valueText(f) {
+  if (failed(f.status)) return "✘ failed";
   if (f.shows === false) return "✘ lost";
   if (f.shows === true) return "✔ shown";
   if (f.set !== undefined) return `set ${f.set}`;
@@ -42,7 +48,10 @@ function valueText(f) {
 }
 
 function feedRow(f) {
-  const tr = el("tr", f.shows === false ? "lost" : f.shows === true ? "shown" : "");
+  const tr = el(
+    "tr",
+    failed(f.status) ? "failed" : f.shows === false ? "lost" : f.shows === true ? "shown" : "",
+  );
   tr.dataset.source = f.source;
   if (f.source !== "browser") tr.title = `the lab's ${f.source}`;
   tr.append(
@@ -97,22 +106,42 @@ function renderFollow(view) {
   select.value = followed;
   select.title = select.selectedOptions[0]?.title ?? "";
   $("follow").replaceChildren(
-    ...(visitor?.seen ?? []).map((s) => {
-      const mark =
-        s.shows === false
-          ? "✘ lost"
-          : s.shows === true
-            ? "✔"
-            : s.path.startsWith("/session/set")
-              ? "set"
-              : "";
-      return el(
-        "li",
-        s.shows === false ? "lost" : s.shows === true ? "shown" : "",
-        `${s.port ? `:${s.port}` : "?"} ${mark}`,
-      );
+    ...(visitor?.timeline ?? []).map((group) => {
+      if (group.length === 1) return chip(group[0], false);
+      // Requests that ran at the same time, side by side: where an update gets lost.
+      const li = el("li", "overlap");
+      li.append(el("span", "overlap-label", `⇉ ${group.length} at once`), el("ol", "lanes"));
+      li.lastChild.append(...group.map((s) => chip(s, true)));
+      return li;
     }),
   );
+}
+
+/** One request of the followed visitor; inside a group, with its path and what it overlapped. */
+function chip(s, grouped) {
+  const mark = failed(s.status)
+    ? `✘ ${s.status || "failed"}`
+    : s.shows === false
+      ? "✘ lost"
+      : s.shows === true
+        ? "✔"
+        : s.path.startsWith("/session/set")
+          ? "set"
+          : "";
+  const li = el(
+    "li",
+    failed(s.status) || s.shows === false ? "lost" : s.shows === true ? "shown" : "",
+  );
+  li.dataset.n = String(s.n);
+  li.append(el("span", "n", `#${s.n} `), `${s.port ? `:${s.port}` : "?"} ${mark}`);
+  const overlapped =
+    s.overlaps.length > 0 ? `overlapped with ${s.overlaps.map((n) => `#${n}`).join(", ")}` : "";
+  li.title = `${s.path} · ${s.end - s.start} ms${overlapped ? ` · ${overlapped}` : ""}`;
+  if (grouped) {
+    li.append(cut("span", "path", s.path));
+    if (overlapped) li.append(el("span", "with", overlapped));
+  }
+  return li;
 }
 
 function chartData(chart, series) {
@@ -192,6 +221,9 @@ function render(view) {
     $(`${source}-lost`).textContent = String(t.lost);
   }
   $("buttons").hidden = !view.buttons || !token;
+  for (const action of ["check", "restart", "failover"])
+    $(action).hidden = !(view.actions ?? []).includes(action);
+  renderRedis(view.redis);
   $("instances").replaceChildren(...view.instances.map(instanceCard));
   renderFeed(view);
   renderFollow(view);
@@ -228,7 +260,7 @@ for (const which of ["browser", "lab"]) {
     if (lastView) renderFeed(lastView);
   });
 }
-for (const action of ["check", "restart"]) {
+for (const action of ["check", "restart", "failover"]) {
   $(action).addEventListener("click", () =>
     fetch(`/actions/${action}`, { method: "POST", headers: { "x-session-lab-token": token } }),
   );
