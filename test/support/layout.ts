@@ -80,6 +80,11 @@ export async function watchDom(page: Page) {
     }).observe(g.document.body, { subtree: true, childList: true, characterData: true });
   });
   return {
+    /** Milliseconds since counting began, by the page's clock. */
+    elapsed: () =>
+      page.evaluate(
+        () => performance.now() - (globalThis as unknown as { __since: number }).__since,
+      ),
     measure: () =>
       page.evaluate(() => {
         const g = globalThis as unknown as {
