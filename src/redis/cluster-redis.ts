@@ -1,13 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { RedisUnavailableError } from "../errors.js";
 import { pollUntil } from "../poll.js";
 import { findFreePortRange } from "../processes/ports.js";
-import { processStartTime } from "../processes/process-info.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { clusterView } from "./cluster-view.js";
 import { connectRedis } from "./inspect.js";
+import { ownedTempDir } from "./owned-dir.js";
 import { HOW_TO_GET_REDIS, launchRedisServer, type RedisInUse } from "./server.js";
 import type { ClusterView } from "./topology.js";
 
@@ -15,8 +14,6 @@ const NODES = 6;
 const READY_MS = 15_000;
 /** The folders of the nodes' files (nodes-<port>.conf), one per cluster, in the OS's temp folder. */
 const DIR_PREFIX = "session-lab-cluster-";
-/** Written in each folder: which lab made it, so that a later lab removes it once that one is gone. */
-const OWNER_FILE = "owner.json";
 
 /**
  * A Redis Cluster of the lab's own (exercise 06): six redis-server nodes on free
@@ -32,19 +29,16 @@ export async function startClusterRedis(
 ): Promise<
   RedisInUse & { env: Record<string, string>; nodes: readonly string[]; cluster: ClusterView }
 > {
-  await removeOrphanedDirs();
   const found = await findFreePortRange(NODES * 2);
   const ports = found.slice(0, NODES);
   const busPorts = found.slice(NODES);
-  const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
+  const dir = await ownedTempDir(DIR_PREFIX);
   const groups: SpawnedGroup[] = [];
   const close = async () => {
     await Promise.all(groups.map((g) => g.stop(3000)));
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const owner = { pid: process.pid, start: (await processStartTime(process.pid)) ?? "" };
-    await writeFile(join(dir, OWNER_FILE), JSON.stringify(owner));
     const launched = await Promise.all(
       ports.map((port, i) =>
         launchRedisServer(port, env, [
@@ -121,24 +115,5 @@ async function clusterOk(node: string): Promise<boolean> {
     return false;
   } finally {
     client.disconnect();
-  }
-}
-
-/**
- * Removes the folders of clusters whose lab is gone (SIGKILLed: its close never ran; its
- * nodes are stopped by the next run of its workspace). A folder without an owner file, or
- * whose owner still runs, is left alone.
- */
-async function removeOrphanedDirs(): Promise<void> {
-  const names = await readdir(tmpdir()).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.startsWith(DIR_PREFIX))) {
-    const dir = join(tmpdir(), name);
-    const owner = await readFile(join(dir, OWNER_FILE), "utf8")
-      .then((text) => JSON.parse(text) as { pid?: unknown; start?: unknown })
-      .catch(() => undefined);
-    if (!owner || typeof owner.pid !== "number" || typeof owner.start !== "string" || !owner.start)
-      continue;
-    if ((await processStartTime(owner.pid)) === owner.start) continue;
-    await rm(dir, { recursive: true, force: true }).catch(() => {});
   }
 }

@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RedisUnavailableError } from "../errors.js";
 import { pollUntil } from "../poll.js";
 import { findFreePortRange } from "../processes/ports.js";
 import { type SpawnedGroup, spawnGroup } from "../processes/spawn-group.js";
 import { connectRedis, redisAnswers } from "./inspect.js";
+import { ownedTempDir } from "./owned-dir.js";
 import { HOW_TO_GET_REDIS, launchRedisServer, type RedisInUse } from "./server.js";
 import type { FailoverControl } from "./topology.js";
 
@@ -16,11 +16,14 @@ const DOWN_AFTER_MS = 1000;
 /** A sentinel waits twice this before it tries the same master again. */
 const FAILOVER_TIMEOUT_MS = 2000;
 const READY_MS = 15_000;
+/** The folders of the set-up's files, one per lab, in the OS's temp folder. */
+export const SENTINEL_DIR_PREFIX = "session-lab-sentinel-";
 
 /**
  * A Sentinel set-up of the lab's own, from the redis-server binary: a primary, a replica and
  * three sentinels (quorum 2) on free ports, every process through spawnGroup (so teardown and
- * a run after a SIGKILL find them), their files in a folder removed at close. The instances
+ * a run after a SIGKILL find them), their files in a folder removed at close, or by the next set-up started after a lab that
+ * was killed. The instances
  * get REDIS_SENTINELS and REDIS_MASTER_NAME; REDIS_URL names the first primary.
  */
 export async function startSentinelRedis(
@@ -28,7 +31,7 @@ export async function startSentinelRedis(
 ): Promise<RedisInUse & { failover: FailoverControl; env: Record<string, string> }> {
   const ports = (await findFreePortRange(5)) as [number, number, number, number, number];
   const [primaryPort, replicaPort, ...sentinelPorts] = ports;
-  const dir = await mkdtemp(join(tmpdir(), "session-lab-sentinel-"));
+  const dir = await ownedTempDir(SENTINEL_DIR_PREFIX);
   const groups: SpawnedGroup[] = [];
   const close = async () => {
     await Promise.all(groups.map((g) => g.stop(3000)));

@@ -1,10 +1,4 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { processStartTime } from "../../src/processes/process-info.js";
 import { startClusterRedis } from "../../src/redis/cluster-redis.js";
 import { connectRedis, redisAnswers } from "../../src/redis/inspect.js";
 
@@ -39,36 +33,5 @@ describe("the lab's own Redis Cluster (exercise 06)", () => {
       await redis.close();
     }
     for (const node of redis.nodes) expect(await redisAnswers(`redis://${node}`, 300)).toBe(false);
-  }, 40_000);
-
-  it("removes the nodes' folder a killed lab left, never one whose lab still runs", async () => {
-    const folder = async (owner: { pid: number; start: string }) => {
-      const dir = await mkdtemp(join(tmpdir(), "session-lab-cluster-"));
-      await writeFile(join(dir, "owner.json"), JSON.stringify(owner));
-      await writeFile(join(dir, "nodes-7000.conf"), "");
-      return dir;
-    };
-    // A lab that is gone: a process that ran, and ended.
-    const gone = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], {
-      stdio: "ignore",
-    });
-    const gonePid = gone.pid as number;
-    const goneStart = await processStartTime(gonePid);
-    gone.kill("SIGKILL");
-    await once(gone, "exit");
-    const orphan = await folder({ pid: gonePid, start: goneStart ?? "x" });
-    const alive = await folder({
-      pid: process.pid,
-      start: (await processStartTime(process.pid)) ?? "",
-    });
-    try {
-      const redis = await startClusterRedis(process.env);
-      await redis.close();
-      await expect(access(orphan)).rejects.toThrow();
-      await expect(access(join(alive, "nodes-7000.conf"))).resolves.toBeUndefined();
-    } finally {
-      await rm(orphan, { recursive: true, force: true });
-      await rm(alive, { recursive: true, force: true });
-    }
   }, 40_000);
 });
