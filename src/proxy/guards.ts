@@ -56,6 +56,12 @@ export function guardConnections(
         "The request's headers are too large.",
       );
     } else if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      // Node 24 may time out a connection that sent nothing itself, before the timer below:
+      // closed silently either way (see "connection").
+      if ((socket as Duplex & { bytesRead?: number }).bytesRead === 0) {
+        socket.destroy();
+        return;
+      }
       answerOnSocket(socket, "408 Request Timeout", "The request did not arrive in time.");
     } else {
       answerOnSocket(socket, "400 Bad Request", "The request is malformed.");
