@@ -7,7 +7,7 @@ import { keyState } from "../redis/key-state.js";
 import type { Observer } from "./observer.js";
 
 /** How long a write may come after its answer and still be seen (a store that saves late). */
-const LATE_WRITE_MS = 700;
+const LATE_WRITE_MS = 1500;
 
 /** What the experiments need: the instances, reached directly, and the observer. */
 export interface Bench {
@@ -84,7 +84,7 @@ export async function freshSets(
   const answered: { port: number; inAnswer: KeyTouch[]; cursor: number; at: number }[] = [];
   for (const port of bench.instances) {
     const value = bench.token();
-    const { touches } = await bench.observer.around(port, () =>
+    const { touches, end } = await bench.observer.around(port, () =>
       directGet(
         `${bench.instanceUrl(port)}/session/set/${value}`,
         undefined,
@@ -96,7 +96,7 @@ export async function freshSets(
     answered.push({
       port,
       inAnswer: touches,
-      cursor: bench.observer.cursor(),
+      cursor: end,
       at: Date.now(),
     });
   }

@@ -30,14 +30,17 @@ export interface Observer {
   around<T>(
     port: number | null | ((result: T) => number | null),
     act: () => Promise<T>,
-  ): Promise<{ result: T; touches: KeyTouch[] }>;
+  ): Promise<{ result: T; touches: KeyTouch[]; end: number }>;
   /** Every key touch an instance sent since the observer began (other clients left out). */
   touches(): Promise<KeyTouch[]>;
   /** The touches since a position `cursor()` gave. */
   touchesSince(cursor: number): Promise<KeyTouch[]>;
   cursor(): number;
-  /** Waits until every command sent so far has been recorded. */
-  settle(): Promise<void>;
+  /**
+   * Waits until every command sent so far has been recorded; resolves with the position, for
+   * touchesSince(), that parts the commands sent before this call from those sent after.
+   */
+  settle(): Promise<number>;
   /** The instances (ports) that sent the lab's Redis any command at all during the check. */
   talkers(): Promise<Set<number>>;
   /** How many keys each instance (port) wrote to the lab's Redis, any database. */
@@ -93,26 +96,25 @@ class RedisObserver implements Observer {
     return this.watch.cursor();
   }
 
-  async settle(): Promise<void> {
-    await this.watch.mark().catch(() => {});
+  async settle(): Promise<number> {
+    return await this.watch.mark().catch(() => this.watch.cursor());
   }
 
   async around<T>(
     port: number | null | ((result: T) => number | null),
     act: () => Promise<T>,
-  ): Promise<{ result: T; touches: KeyTouch[] }> {
-    await this.settle();
-    const from = this.watch.cursor();
+  ): Promise<{ result: T; touches: KeyTouch[]; end: number }> {
+    const from = await this.settle();
     const result = await act();
-    await this.settle();
-    const to = this.watch.cursor();
+    // What Redis ran before the marker sent now came while answering; after it, later.
+    const to = await this.settle();
     const served = typeof port === "function" ? port(result) : port;
     if (served !== null) this.#windows.push({ from, to, port: served });
     // The oldest commands may have been dropped (a busy Redis): positions start at the kept ones.
     const start = Math.max(from, this.watch.dropped());
     const touches = await this.#touchesOf(this.watch.since(from).slice(0, to - start), start);
     // Only what an instance of this lab sent: a shared Redis has other clients too.
-    return { result, touches: touches.filter((t) => t.port !== undefined) };
+    return { result, touches: touches.filter((t) => t.port !== undefined), end: to };
   }
 
   async touches(): Promise<KeyTouch[]> {

@@ -37,11 +37,13 @@ export interface RedisWatch {
   ignore(client: string): void;
   /**
    * Resolves once every command Redis ran before this call has been recorded: it sends a
-   * marker on a connection of the watch's own and waits for MONITOR to show it. Resolves at
-   * once when the watch records nothing (refused, lost, closed); rejects when the marker
+   * marker on a connection of the watch's own and waits for MONITOR to show it. Resolves with
+   * the marker's position, for since(): the commands before it ran before the marker, the ones
+   * after it (MONITOR may have delivered some with it) ran after. Resolves at once, with the
+   * cursor, when the watch records nothing (refused, lost, closed); rejects when the marker
    * could not be sent or was not shown in time (Redis gone or paused).
    */
-  mark(): Promise<void>;
+  mark(): Promise<number>;
   /** The commands recorded and still kept, oldest first. */
   commands(): readonly SeenCommand[];
   /** A position after the commands recorded so far, for since(). */
@@ -85,7 +87,7 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
 
   const log = new CommandLog(options.limit ?? 20_000);
   const ignored = new Set<string>();
-  const markers = new Map<string, () => void>();
+  const markers = new Map<string, (position: number) => void>();
   const id = randomUUID().slice(0, 8);
   let marks = 0;
   let scriptCaller: string | undefined;
@@ -93,7 +95,7 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
   let closing: Promise<void> | undefined;
   let marker: Promise<Redis> | undefined;
   const settleMarks = () => {
-    for (const seen of markers.values()) seen();
+    for (const seen of markers.values()) seen(log.total);
     markers.clear();
   };
 
@@ -102,7 +104,7 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
     if (!seen) return;
     if (seen.name === "ECHO" && seen.args[0]?.startsWith(MARK_PREFIX)) {
       // Ours (caught up to here) or another watch's: never recorded either way.
-      markers.get(seen.args[0])?.();
+      markers.get(seen.args[0])?.(log.total);
       return;
     }
     // A script's commands come right after the command that ran it, all from "lua".
@@ -132,10 +134,10 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
   const onAbort = () => void close();
   signal?.addEventListener("abort", onAbort, { once: true });
 
-  const mark = async (): Promise<void> => {
-    if (closing || lostWhy !== undefined) return;
+  const mark = async (): Promise<number> => {
+    if (closing || lostWhy !== undefined) return log.total;
     const token = `${MARK_PREFIX}${id}:${++marks}`;
-    const shown = new Promise<void>((resolve) => markers.set(token, resolve));
+    const shown = new Promise<number>((resolve) => markers.set(token, resolve));
     try {
       marker ??= connectRedis(url, timeoutMs);
       const own = await marker.catch((error: unknown) => {
@@ -143,9 +145,9 @@ export async function watchRedis(url: string, options: WatchOptions = {}): Promi
         throw error;
       });
       await own.echo(token);
-      await within(shown, markMs, `MONITOR did not show the watch's marker in ${markMs} ms`);
+      return await within(shown, markMs, `MONITOR did not show the watch's marker in ${markMs} ms`);
     } catch (error) {
-      if (closing || lostWhy !== undefined) return; // stopped meanwhile: nothing more to wait for
+      if (closing || lostWhy !== undefined) return log.total; // stopped meanwhile: nothing more to wait for
       throw error;
     } finally {
       markers.delete(token);
@@ -237,7 +239,7 @@ function refusedWatch(why: string): RedisWatch {
     refused: why,
     lost: () => undefined,
     ignore: () => {},
-    mark: nothing,
+    mark: async () => 0,
     commands: () => [],
     cursor: () => 0,
     since: () => [],

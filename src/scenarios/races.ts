@@ -52,8 +52,7 @@ async function slowInFlight<T>(
   key: string,
   slow: () => Promise<T>,
 ): Promise<{ pending: Promise<{ value?: T; error?: unknown; at: number }>; read?: KeyTouch }> {
-  await observer.settle();
-  const from = observer.cursor();
+  const from = await observer.settle();
   const pending = slow().then(
     (value) => ({ value, at: performance.now() }),
     (error: unknown) => ({ error, at: performance.now() }),
@@ -76,8 +75,7 @@ export async function lostUpdate(ctx: ScenarioContext): Promise<ScenarioOutcome>
   const observer = ctx.observer;
   if (!observer || !found) return notWatched();
   const items = Array.from({ length: ADDITIONS }, () => ctx.token());
-  await observer.settle();
-  const cursor = observer.cursor();
+  const cursor = await observer.settle();
   const [slowItem, ...others] = items as [string, ...string[]];
   const { pending, read } = await slowInFlight(observer, found.key, () =>
     a.get(`/cart/add/${slowItem}?delay=${SLOW_MS}`, items),
@@ -117,8 +115,7 @@ export async function logoutUndone(ctx: ScenarioContext): Promise<ScenarioOutcom
   if (!observer || !found || !redisUrl) return notWatched([strip(login)]);
   const before = a.cookieHeader();
   const late = ctx.token();
-  await observer.settle();
-  const cursor = observer.cursor();
+  const cursor = await observer.settle();
   const { pending, read } = await slowInFlight(observer, found.key, () =>
     a.get(`/session/set/${late}?delay=${SLOW_MS}`, [late]),
   );

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { connectionsOf } from "../../src/processes/connections.js";
 import { connectRedis } from "../../src/redis/inspect.js";
 import { clientName, type SeenCommand } from "../../src/redis/monitor-line.js";
+import { pollUntil } from "../../src/poll.js";
 import { watchRedis } from "../../src/redis/watch.js";
 import { findFreePorts } from "../support/ports.js";
 import { ownRedis } from "../support/room.js";
@@ -228,6 +229,45 @@ describe("watchRedis", () => {
       await Promise.all(loops);
       for (const writer of writers) writer.disconnect();
     }
+  });
+
+  it("mark() resolves with the marker's own position, however busy Redis is", async () => {
+    await using redis = await ownRedis();
+    // A second MONITOR that keeps everything, markers too: the order Redis ran them in.
+    const raw = new Redis(redis.url);
+    const feed: string[] = [];
+    const monitor = await raw.monitor();
+    monitor.on("monitor", (_time: string, args: string[]) => feed.push(args.join(" ")));
+    await using watch = await watchRedis(redis.url);
+    const writers = Array.from({ length: 4 }, () => new Redis(redis.url));
+    let writing = true;
+    const loops = writers.map(async (writer) => {
+      while (writing) await writer.incr("busy");
+    });
+    const positions: number[] = [];
+    try {
+      while (positions.length < 20) positions.push(await watch.mark());
+    } finally {
+      writing = false;
+      await Promise.all(loops);
+      for (const writer of writers) writer.disconnect();
+    }
+    await watch.mark();
+    await pollUntil(async () => feed.filter((l) => /^echo /i.test(l)).length >= 21, {
+      timeoutMs: 5000,
+      everyMs: 20,
+    });
+    monitor.disconnect();
+    raw.disconnect();
+    const markers = feed.filter((l) => /^echo /i.test(l));
+    const incrsBefore = (i: number) =>
+      feed.slice(0, feed.indexOf(markers[i] as string)).filter((l) => /^incr /i.test(l)).length;
+    const recorded = watch.commands();
+    // Each position parts the commands exactly where Redis ran the marker.
+    expect(positions.map((p) => recorded.slice(0, p).filter((c) => c.name === "INCR").length)).toEqual(
+      positions.map((_, i) => incrsBefore(i)),
+    );
+    expect(positions.at(-1)).toBeLessThan(watch.cursor()); // the writers went on after it
   });
 
   it("keeps at most `limit` commands and counts the ones dropped", async () => {
