@@ -141,6 +141,9 @@ export async function directGet(
   try {
     const answer = await request(url, {
       dispatcher,
+      // A connection of its own: an app may close a kept-alive one just as the next request
+      // goes out on it (Express does after an error that follows an answer already sent).
+      reset: true,
       headers: cookie ? { cookie } : {},
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Dispatcher, errors, type Pool } from "undici";
 import type { InstanceRef } from "../events.js";
 import { upstreamRequestHeaders, withoutHopByHop } from "./headers.js";
+import { onUsedConnection } from "./reuse.js";
 
 /** The response header that names the instance which served a request. */
 export const SERVED_BY_HEADER = "x-served-by";
@@ -18,6 +19,17 @@ export const NOT_CONNECTED = new Set([
   "ENETUNREACH",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
+
+/**
+ * An app may close a kept-alive connection right after a complete answer (Express's error
+ * handler destroys the socket when an error follows an answer already sent), just as the
+ * proxy sends the next request on it. A browser then sends that request again on a new
+ * connection, and so does the proxy, once: when the connection had carried a request before
+ * (on a new one, a reset comes after the app saw the request), nothing of the answer had
+ * come, and the request is safe to repeat (no body, a method that changes nothing).
+ */
+const CLOSED_UNDER_US = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+const SAFE_TO_REPEAT = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export type ForwardOutcome =
   | {
@@ -67,14 +79,16 @@ export function forward(
       controller?.abort(new Error("the client went away"));
     };
     res.once("close", onClose);
-    pool.dispatch(
-      {
-        method: (req.method ?? "GET") as Dispatcher.HttpMethod,
+    const method = (req.method ?? "GET") as Dispatcher.HttpMethod;
+    let repeated = hasBody || !SAFE_TO_REPEAT.has(method);
+    const send = (): void => {
+      const options: Dispatcher.DispatchOptions = {
+        method,
         path: req.url ?? "/",
         headers: upstreamRequestHeaders(req.headers, req.socket.remoteAddress),
         body: hasBody ? req : null,
-      },
-      {
+      };
+      pool.dispatch(options, {
         onRequestStart(c) {
           controller = c;
           if (settled) c.abort(new Error("the client went away"));
@@ -121,6 +135,16 @@ export function forward(
         },
         onResponseError(_c, error) {
           if (settled) return;
+          if (
+            !repeated &&
+            status === 0 &&
+            onUsedConnection(options) &&
+            CLOSED_UNDER_US.has((error as { code?: string }).code ?? "")
+          ) {
+            repeated = true;
+            send();
+            return;
+          }
           if (!res.headersSent && NOT_CONNECTED.has((error as { code?: string }).code ?? "")) {
             settle({ kind: "not-connected", error });
             return;
@@ -135,8 +159,9 @@ export function forward(
           else sendError(res, failed, upstreamFailure(upstream, error, timedOut));
           settle({ kind: "failed", status: failed });
         },
-      },
-    );
+      });
+    };
+    send();
   });
 }
 

@@ -7,6 +7,7 @@ import { type ForwardOutcome, forward, sendError } from "./forward.js";
 import { guardConnections, HEADER_TIMEOUT_MS } from "./guards.js";
 import { otherLoopbackListener } from "./other-loopback.js";
 import { refuseRequest } from "./request-checks.js";
+import { ReuseTrackingClient } from "./reuse.js";
 import { createRoundRobin } from "./round-robin.js";
 
 export { SERVED_BY_HEADER } from "./forward.js";
@@ -69,6 +70,7 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
         headersTimeout: timeout,
         bodyTimeout: timeout,
         keepAliveTimeout: 10_000,
+        factory: (origin, opts) => new ReuseTrackingClient(origin, opts),
       }),
   );
   // Nothing is in the rotation until the lab says it answers.

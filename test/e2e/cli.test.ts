@@ -3,10 +3,9 @@ import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { isPortFree } from "../../src/processes/ports.js";
 import { binPath, runCli, runInTerminal } from "../support/cli.js";
 import { fixtureApp, tempDir } from "../support/lab.js";
-import { findFreePorts } from "../support/ports.js";
+import { busyPorts, findFreePorts } from "../support/ports.js";
 
 describe("session-lab (built CLI)", () => {
   it("prints help and exits 0", async () => {
@@ -48,7 +47,7 @@ describe("session-lab (built CLI)", () => {
     }
     const { code } = await run.exited;
     expect(code).toBe(130);
-    for (const port of ports) expect(await isPortFree(port, "127.0.0.1")).toBe(true);
+    expect(await busyPorts(ports)).toEqual([]);
   });
 
   it("stops on SIGTERM during boot with exit 143 (128 + SIGTERM) and leaves nothing running", async () => {
@@ -62,7 +61,7 @@ describe("session-lab (built CLI)", () => {
     run.child.kill("SIGTERM");
     const { code } = await run.exited;
     expect(code).toBe(143);
-    for (const port of ports) expect(await isPortFree(port, "127.0.0.1")).toBe(true);
+    expect(await busyPorts(ports)).toEqual([]);
   });
 
   it("says which port is taken and exits 2", async () => {

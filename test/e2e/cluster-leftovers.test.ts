@@ -43,7 +43,7 @@ describe("exercise 06's Redis Cluster after the lab is SIGKILLed", () => {
     expect(second.output).toMatch(
       /⚠ Stopped pid \d+ \(redis-server --port \d+\), left running by an earlier run that was killed\./,
     );
-    expect(second.code).toBe(1);
+    expect(second.code, `${first.output()}\n----\n${second.output}`).toBe(1);
     expect(await answering(ports)).toBe(0);
     await expect(access(left as string)).rejects.toThrow();
     expect(await markedProcesses()).toEqual([]);

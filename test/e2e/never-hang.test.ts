@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { isPortFree } from "../../src/processes/ports.js";
 import { type CliRun, runCli } from "../support/cli.js";
 import { fixtureApp, sessionApp, tempDir } from "../support/lab.js";
 import { markedProcesses } from "../support/leak-guard.js";
-import { findFreePorts } from "../support/ports.js";
+import { busyPorts, findFreePorts } from "../support/ports.js";
 
 const daemonApp = join(import.meta.dirname, "../fixtures/daemon-app.mjs");
 
@@ -23,10 +22,6 @@ async function endsWithin(run: CliRun, ms: number) {
   const began = Date.now();
   const ended = await run.exited;
   return { ...ended, ms: Date.now() - began, within: Date.now() - began <= ms };
-}
-
-async function allFree(ports: readonly number[]): Promise<boolean> {
-  return (await Promise.all(ports.map((p) => isPortFree(p, "127.0.0.1")))).every(Boolean);
 }
 
 /** The instance ports a run's output names (":12345"), but the Redis's. */
@@ -49,7 +44,7 @@ describe("an app that daemonizes is named, and nothing escapes", () => {
     expect(code).toBe(2);
     expect(output).toMatch(DAEMONIZED);
     expect(within).toBe(true);
-    expect(await allFree(portsIn(output))).toBe(true);
+    expect(await busyPorts(portsIn(output))).toEqual([]);
     expect(await markedProcesses()).toEqual([]);
   });
 
@@ -63,7 +58,7 @@ describe("an app that daemonizes is named, and nothing escapes", () => {
     expect(code).toBe(2);
     expect(output).toMatch(DAEMONIZED);
     expect(within).toBe(true);
-    expect(await allFree(ports)).toBe(true);
+    expect(await busyPorts(ports)).toEqual([]);
     expect(await markedProcesses()).toEqual([]);
   });
 

@@ -3,11 +3,7 @@ import { isPortFree } from "../../src/processes/ports.js";
 import { runCli } from "../support/cli.js";
 import { fixtureApp, sessionApp, tempDir } from "../support/lab.js";
 import { markedProcesses } from "../support/leak-guard.js";
-import { findFreePorts } from "../support/ports.js";
-
-async function allFree(ports: number[]): Promise<boolean> {
-  return (await Promise.all(ports.map((p) => isPortFree(p, "127.0.0.1")))).every(Boolean);
-}
+import { busyPorts, findFreePorts } from "../support/ports.js";
 
 /** A check slow enough (every request 150 ms late) to be interrupted in the middle. */
 function slowCheck(cwd: string, extra: string[] = []) {
@@ -31,7 +27,7 @@ describe("the lab interrupted", () => {
     await run.waitForOutput(/running, but not listening[\s\S]*running, but not listening/);
     run.child.kill("SIGINT");
     expect((await run.exited).code).toBe(130);
-    expect(await allFree(ports)).toBe(true);
+    expect(await busyPorts(ports)).toEqual([]);
     expect(await markedProcesses()).toEqual([]);
   });
 
@@ -64,7 +60,7 @@ describe("the lab interrupted", () => {
     const { code, output } = await run.exited;
     expect(code).toBe(130);
     expect(output).not.toContain("did not stop within");
-    expect(await allFree(ports)).toBe(true);
+    expect(await busyPorts(ports)).toEqual([]);
   });
 });
 
@@ -91,7 +87,7 @@ describe("after the lab is SIGKILLed", () => {
     );
     second.child.kill("SIGINT");
     expect((await second.exited).code).toBe(130);
-    expect(await allFree(ports)).toBe(true);
+    expect(await busyPorts(ports)).toEqual([]);
     expect(await markedProcesses()).toEqual([]);
   });
 
@@ -226,7 +222,7 @@ async function expectStoppedCleanly(
   const afterStop = output.split("Stopping (")[1] ?? "";
   expect(afterStop).not.toMatch(/Open http|round-robin over|ready in/);
   expect(output.match(/Stopping/g)?.length ?? 0).toBeLessThanOrEqual(1);
-  expect(await allFree(ports)).toBe(true);
+  expect(await busyPorts(ports)).toEqual([]);
   await expect.poll(() => markedProcesses(), { timeout: 3000 }).toEqual([]);
 }
 

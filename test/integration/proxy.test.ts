@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { request } from "undici";
@@ -155,6 +155,52 @@ describe("the proxy", () => {
         status: 200,
       });
     });
+  });
+
+  it("sends a GET again on a new connection when the instance closed the kept-alive one under it, never a POST", async () => {
+    // An instance that answers /then-close in full, keeping the connection alive, and
+    // closes it (a reset, or a plain close) when the next request comes on it, as Express
+    // does when an error follows an answer already sent.
+    const connections: Socket[] = [];
+    let closes = 0;
+    const instance = createServer((socket) => {
+      connections.push(socket);
+      let closeNext = false;
+      socket.on("data", (data) => {
+        if (!data.includes("\r\n\r\n")) return;
+        if (closeNext) {
+          if (++closes % 2 === 0) socket.resetAndDestroy();
+          else socket.destroy();
+          return;
+        }
+        closeNext = data.toString().startsWith("GET /then-close ");
+        socket.write("HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: keep-alive\r\n\r\nok\n");
+      });
+    });
+    await new Promise<void>((r) => instance.listen(0, "127.0.0.1", r));
+    const port = (instance.address() as AddressInfo).port;
+    const get = async (url: string) => {
+      const res = await request(url);
+      return `${res.statusCode} ${await res.body.text()}`;
+    };
+    try {
+      await withProxy([port], async (proxy) => {
+        for (let i = 0; i < 2; i++) {
+          expect(await get(`${proxy.url}then-close`)).toBe("200 ok\n");
+          expect(await get(proxy.url)).toBe("200 ok\n");
+        }
+        expect(closes).toBe(2);
+        expect(await get(`${proxy.url}then-close`)).toBe("200 ok\n");
+        const post = await request(`${proxy.url}upload`, { method: "POST", body: "x" });
+        expect(post.statusCode).toBe(502);
+        expect(await post.body.text()).toBe(
+          `session-lab proxy: Instance 1 (:${port}) broke off the answer.\n`,
+        );
+      });
+    } finally {
+      for (const socket of connections) socket.destroy();
+      await new Promise((r) => instance.close(r));
+    }
   });
 
   it("never replays a POST: 502 naming the instance", async () => {

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { pollUntil } from "../../src/poll.js";
 import { connectionsOf } from "../../src/processes/connections.js";
 import { connectRedis } from "../../src/redis/inspect.js";
 import { clientName, type SeenCommand } from "../../src/redis/monitor-line.js";
-import { pollUntil } from "../../src/poll.js";
 import { watchRedis } from "../../src/redis/watch.js";
 import { findFreePorts } from "../support/ports.js";
 import { ownRedis } from "../support/room.js";
@@ -264,9 +264,9 @@ describe("watchRedis", () => {
       feed.slice(0, feed.indexOf(markers[i] as string)).filter((l) => /^incr /i.test(l)).length;
     const recorded = watch.commands();
     // Each position parts the commands exactly where Redis ran the marker.
-    expect(positions.map((p) => recorded.slice(0, p).filter((c) => c.name === "INCR").length)).toEqual(
-      positions.map((_, i) => incrsBefore(i)),
-    );
+    expect(
+      positions.map((p) => recorded.slice(0, p).filter((c) => c.name === "INCR").length),
+    ).toEqual(positions.map((_, i) => incrsBefore(i)));
     expect(positions.at(-1)).toBeLessThan(watch.cursor()); // the writers went on after it
   });
 

@@ -5,36 +5,11 @@ import { start } from "../../src/commands/start.js";
 import { AppStartError, PortInUseError } from "../../src/errors.js";
 import type { LabEvent } from "../../src/events.js";
 import { exitCodeFor } from "../../src/main.js";
-import { pollUntil } from "../../src/poll.js";
-import { portOwner } from "../../src/processes/port-owner.js";
-import { isPortFree } from "../../src/processes/ports.js";
 import { Client, shownValue } from "../support/http.js";
 import { fixtureApp, resetWith, runStart, tempDir } from "../support/lab.js";
-import { findFreePorts } from "../support/ports.js";
+import { busyPorts, findFreePorts } from "../support/ports.js";
 
 const fixtureCmd = `node ${fixtureApp}`;
-
-/**
- * The ports still taken, each with who holds it (so a failure says whether it is the lab).
- * Nothing may listen on them; a port nothing listens on is given a moment to become free:
- * a connection of the killed app that its peer has not closed yet keeps it for some ms.
- */
-async function busyPorts(ports: number[]): Promise<string[]> {
-  const busy: string[] = [];
-  for (const port of ports) {
-    const owner = await portOwner(port).catch(() => undefined);
-    if (owner) {
-      busy.push(`${port}: pid ${owner.pid} ${owner.command}`);
-      continue;
-    }
-    const free = await pollUntil(() => isPortFree(port, "127.0.0.1"), {
-      timeoutMs: 3000,
-      everyMs: 20,
-    }).catch(() => false);
-    if (!free) busy.push(`${port}: nothing listens, and it is not free after 3 s`);
-  }
-  return busy;
-}
 
 describe("start", () => {
   it("spreads requests over the instances strictly in turn and traces each one", async () => {
