@@ -9,7 +9,7 @@ import { DEFAULT_REDIS_URL } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { ensureDir } from "../workspace/fs.js";
 import { linkPackages } from "../workspace/link-packages.js";
-import { registerHook } from "../workspace/paths.js";
+import { labDir, registerHook } from "../workspace/paths.js";
 import { loadState, sessionPrefix } from "../workspace/state.js";
 import { displayPath, prepareExercise } from "../workspace/workspace.js";
 
@@ -59,6 +59,9 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
     ...(choice.graded ? exercise.checkEnv : {}),
     [RUN_MARKER]: choice.runId,
   };
+  // Node 22.1+ instances keep their compiled modules between starts (the restart scenario,
+  // every save): ignored by older Nodes and other languages. An attendee's own setting stays.
+  env.NODE_COMPILE_CACHE ??= join(labDir(workspace), "compile-cache");
   // The Flask track runs with the first Python that has Flask and Flask-Session.
   const python =
     choice.cmd === undefined && exercise.runtime === "python"

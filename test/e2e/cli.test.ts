@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -148,6 +148,19 @@ describe("session-lab check (built CLI)", () => {
       "restart",
       "store-evidence",
     ]);
+  });
+
+  it("lets the instances keep their compiled code in the workspace, where Node can (22.1+)", async () => {
+    await using dir = await tempDir();
+    const { code } = await runCli(["check", "--solution", "--redis-url", redisUrl()], {
+      cwd: dir.path,
+    }).exited;
+    expect(code).toBe(0);
+    const cache = join(dir.path, "workshop", ".session-lab", "compile-cache");
+    const kept = await readdir(cache, { recursive: true }).catch(() => []);
+    // This Node is the instances' Node: a cache from 22.1 on (NODE_COMPILE_CACHE), none before.
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    expect(kept.length > 0).toBe(major > 22 || (major === 22 && minor >= 1));
   });
 
   it("exits 2 when the app cannot start, and strips terminal escapes from its log", async () => {
