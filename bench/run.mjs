@@ -200,8 +200,36 @@ async function timeCheck(n, solution, redisUrl, exercise = "01-shared-sessions")
   }
   const ms = performance.now() - began;
   await rm(dir, { recursive: true, force: true });
-  const verdict = JSON.parse(out).verdict;
-  return { ms, peakMb: peakKb / 1024, verdict };
+  const report = JSON.parse(out);
+  // Where the wall time went: the check's own steps, and what is outside them (the CLI
+  // starting, finding Redis, taking ports, stopping everything).
+  const stepMs = (id) => report.scenarios.find((s) => s.id === id)?.ms ?? 0;
+  const inScenarios = report.scenarios.reduce((sum, s) => sum + (s.ms ?? 0), 0);
+  const steps = {
+    boot: stepMs("boot"),
+    restart: stepMs("restart"),
+    scenarios: inScenarios - stepMs("boot") - stepMs("restart"),
+    outside: Math.max(0, ms - inScenarios),
+  };
+  return { ms, peakMb: peakKb / 1024, verdict: report.verdict, steps };
+}
+
+/** Wall time of the plain reference grader (bench/reference-grader.mjs), run as `check` is. */
+async function timeReference(n, redisUrl) {
+  const began = performance.now();
+  const child = spawn(
+    process.execPath,
+    [join(root, "bench/reference-grader.mjs"), redisUrl, String(n)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  await new Promise((resolve) => child.once("exit", resolve));
+  const ms = performance.now() - began;
+  const { pass } = JSON.parse(out);
+  return { ms, pass };
 }
 
 async function main() {
@@ -283,6 +311,26 @@ async function main() {
       results.check.push(row);
     }
 
+    // 3b. check --solution N=2 against the reference grader, alternated, and its steps.
+    const lab = [];
+    const reference = [];
+    for (let i = 0; i < CHECK_ROUNDS; i++) {
+      lab.push(await timeCheck(2, true, redis.url));
+      reference.push(await timeReference(2, redis.url));
+    }
+    const share = (step) => Math.round(median(lab.map((r) => r.steps[step])));
+    results.reference = {
+      lab: Math.round(median(lab.map((r) => r.ms))),
+      reference: Math.round(median(reference.map((r) => r.ms))),
+      referencePassed: reference.every((r) => r.pass),
+      steps: {
+        boot: share("boot"),
+        scenarios: share("scenarios"),
+        restart: share("restart"),
+        outside: share("outside"),
+      },
+    };
+
     // 4. check of every exercise of the course, N = 2.
     results.course = [];
     const exercises = (await readdir(join(root, "exercises"), { withFileTypes: true }))
@@ -345,8 +393,23 @@ function print(r) {
   const two = r.check.find((c) => c.n === 2);
   const sixteen = r.check.find((c) => c.n === 16);
   console.log(
-    `  N=2 solution ${two.solution.ms} ms (target < 700) · starter ${two.starter.ms <= two.solution.ms ? "≤" : ">"} solution · N=16/N=2 ${ratio(sixteen.solution.ms, two.solution.ms)} (target ≤ 3) · peak at N=16 ${Math.max(sixteen.starter.peakMb, sixteen.solution.peakMb)} MB (target < 150)\n`,
+    `  N=2 solution ${two.solution.ms} ms (target < 700) · starter ${two.starter.ms <= two.solution.ms ? "≤" : ">"} solution · N=16/N=2 ${ratio(sixteen.solution.ms, two.solution.ms)} (target ≤ 4) · peak at N=16 ${Math.max(sixteen.starter.peakMb, sixteen.solution.peakMb)} MB (target < 150)\n`,
   );
+  const ref = r.reference;
+  if (ref) {
+    console.log(
+      `3b. check --solution N=2 against a plain reference grader (HAProxy + a cookie jar), alternated, ${CHECK_ROUNDS} runs each`,
+    );
+    console.log(
+      `  lab ${ref.lab} ms · reference ${ref.reference} ms${ref.referencePassed ? "" : " (it did not pass!)"} · lab / reference ${ratio(ref.lab, ref.reference)} (target ≤ 0.9)`,
+    );
+    const total = Object.values(ref.steps).reduce((a, b) => a + b, 0) || 1;
+    console.log(
+      `  the lab's steps (medians): ${Object.entries(ref.steps)
+        .map(([step, ms]) => `${step} ${ms} ms (${Math.round((100 * ms) / total)}%)`)
+        .join(" · ")}\n`,
+    );
+  }
   console.log("4. check of every exercise, N = 2, wall time (median)");
   console.log("  exercise                       starter    solution");
   for (const c of r.course ?? [])

@@ -70,6 +70,7 @@ export async function openCluster(
       emit: (event) => {
         if (tracing) emit(event);
       },
+      traced: () => tracing,
     }),
   ]);
   const instances = new Cluster({

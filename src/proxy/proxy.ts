@@ -30,6 +30,8 @@ export interface ProxyOptions {
   /** How long a client may take to send a request's headers before it gets 408. */
   readonly headerTimeoutMs?: number;
   readonly emit: Emit;
+  /** Whether each request's trace event is wanted now (none is made when not); default yes. */
+  readonly traced?: () => boolean;
 }
 
 /** One request through the proxy as an observer (the live page) sees it. */
@@ -62,6 +64,7 @@ export interface LabProxy {
 
 export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   const { host, upstreams, emit } = options;
+  const traced = options.traced ?? (() => true);
   const upstreamHost = options.upstreamHost ?? host;
   const timeout = options.upstreamTimeoutMs ?? 30_000;
   const pools = upstreams.map(
@@ -126,15 +129,16 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
       }
     }
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    emit({
-      type: "request",
-      method,
-      path: req.url ?? "/",
-      instance: upstreams[index] ?? null,
-      status: outcome.status,
-      ms,
-      setCookie: outcome.kind === "answered" && outcome.setCookie,
-    });
+    if (traced())
+      emit({
+        type: "request",
+        method,
+        path: req.url ?? "/",
+        instance: upstreams[index] ?? null,
+        status: outcome.status,
+        ms,
+        setCookie: outcome.kind === "answered" && outcome.setCookie,
+      });
     watching?.({
       method,
       path: req.url ?? "/",

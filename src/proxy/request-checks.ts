@@ -16,7 +16,9 @@ export function refuseRequest(
 ): Refusal | undefined {
   const hosts: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]?.toLowerCase() === "host") hosts.push(rawHeaders[i + 1] ?? "");
+    const name = rawHeaders[i] as string;
+    // Only a 4-letter name is lower-cased (it runs for every header of every request).
+    if (name.length === 4 && name.toLowerCase() === "host") hosts.push(rawHeaders[i + 1] ?? "");
   }
   if (hosts.length > 1) {
     return { status: 400, text: `The request has ${hosts.length} Host headers; send one.` };
