@@ -8,14 +8,14 @@
 //   node bench/reference-grader.mjs <redis-url> [instances] [app, default: 01's solution]
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { CookieJar } from "tough-cookie";
 import { Agent, request } from "undici";
 import { answersHttp } from "../dist/cluster/readiness.js";
 import { findFreePortRange } from "../dist/processes/ports.js";
+import { writeHaproxyConfig } from "./haproxy-config.mjs";
 
 const began = performance.now();
 const root = join(import.meta.dirname, "..");
@@ -62,27 +62,7 @@ async function stopAll() {
   await Promise.all([...children].map((c) => c.exited));
 }
 
-const dir = await mkdtemp(join(tmpdir(), "session-lab-ref-"));
-const config = join(dir, "haproxy.cfg");
-await writeFile(
-  config,
-  [
-    "global",
-    "  nbthread 1",
-    "defaults",
-    "  mode http",
-    "  timeout connect 2s",
-    "  timeout client 30s",
-    "  timeout server 30s",
-    "frontend ref",
-    `  bind 127.0.0.1:${proxyPort}`,
-    "  default_backend apps",
-    "backend apps",
-    "  balance roundrobin",
-    ...instancePorts.map((p, i) => `  server app${i + 1} 127.0.0.1:${p}`),
-    "",
-  ].join("\n"),
-);
+const { file: config, dir } = await writeHaproxyConfig(proxyPort, instancePorts);
 
 const dispatcher = new Agent({ keepAliveTimeout: 5000 });
 function visitor() {

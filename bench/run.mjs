@@ -10,6 +10,7 @@ import { answersHttp } from "../dist/cluster/readiness.js";
 import { findFreePortRange } from "../dist/processes/ports.js";
 import { memoryOf } from "../dist/processes/process-info.js";
 import { findRedis } from "../dist/redis/discover.js";
+import { writeHaproxyConfig } from "./haproxy-config.mjs";
 
 const root = join(import.meta.dirname, "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -106,27 +107,7 @@ function measure(url, headers) {
 }
 
 async function haproxy(port, backends) {
-  const dir = await mkdtemp(join(tmpdir(), "session-lab-bench-"));
-  const config = join(dir, "haproxy.cfg");
-  await writeFile(
-    config,
-    [
-      "global",
-      "  nbthread 1",
-      "defaults",
-      "  mode http",
-      "  timeout connect 2s",
-      "  timeout client 30s",
-      "  timeout server 30s",
-      "frontend bench",
-      `  bind 127.0.0.1:${port}`,
-      "  default_backend apps",
-      "backend apps",
-      "  balance roundrobin",
-      ...backends.map((p, i) => `  server app${i + 1} 127.0.0.1:${p}`),
-      "",
-    ].join("\n"),
-  );
+  const { file: config, dir } = await writeHaproxyConfig(port, backends);
   const proc = await launch("haproxy", ["-f", config, "-db"], port);
   return {
     stop: async () => {

@@ -22,9 +22,9 @@ export const SENTINEL_DIR_PREFIX = "session-lab-sentinel-";
 /**
  * A Sentinel set-up of the lab's own, from the redis-server binary: a primary, a replica and
  * three sentinels (quorum 2) on free ports, every process through spawnGroup (so teardown and
- * a run after a SIGKILL find them), their files in a folder removed at close, or by the next set-up started after a lab that
- * was killed. The instances
- * get REDIS_SENTINELS and REDIS_MASTER_NAME; REDIS_URL names the first primary.
+ * a run after a SIGKILL find them), their files in a folder removed at close (or, after a lab
+ * that was killed, by the next set-up). The instances get REDIS_SENTINELS and
+ * REDIS_MASTER_NAME; REDIS_URL names the first primary.
  */
 export async function startSentinelRedis(
   env: NodeJS.ProcessEnv,
