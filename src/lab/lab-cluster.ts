@@ -67,9 +67,7 @@ export async function openCluster(
       port: proxyPort,
       upstreams,
       upstreamTimeoutMs: options.upstreamTimeoutMs,
-      emit: (event) => {
-        if (tracing) emit(event);
-      },
+      emit,
       traced: () => tracing,
     }),
   ]);

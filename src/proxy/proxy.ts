@@ -30,7 +30,10 @@ export interface ProxyOptions {
   /** How long a client may take to send a request's headers before it gets 408. */
   readonly headerTimeoutMs?: number;
   readonly emit: Emit;
-  /** Whether each request's trace event is wanted now (none is made when not); default yes. */
+  /**
+   * Whether requests are traced now (a "request" event each; none is even made when not);
+   * default yes. Other events (a warning) are always emitted.
+   */
   readonly traced?: () => boolean;
 }
 
@@ -170,7 +173,8 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
   guardConnections(server, {
     headerTimeoutMs: headerTimeout,
     allowed: ALLOWED,
-    onConnect: (req) =>
+    onConnect: (req) => {
+      if (!traced()) return;
       emit({
         type: "request",
         method: "CONNECT",
@@ -179,7 +183,8 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
         status: 405,
         ms: 0,
         setCookie: false,
-      }),
+      });
+    },
   });
 
   // Asked before listening, when the only listener on the port can be the other one.
