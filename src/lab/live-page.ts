@@ -99,7 +99,8 @@ function toLive(exchange: ProxyExchange) {
     exchange.path.startsWith("/?") ||
     exchange.path.startsWith("/session/");
   return {
-    at: Date.now(),
+    at: exchange.endedAt,
+    start: exchange.startedAt,
     method: exchange.method,
     path: exchange.path,
     instance: exchange.instance,

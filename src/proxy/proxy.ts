@@ -44,6 +44,13 @@ export interface ProxyExchange {
   readonly instance: InstanceRef | null;
   readonly status: number;
   readonly ms: number;
+  /**
+   * When the proxy received the request and when it had sent the answer, in epoch
+   * milliseconds to a fraction of one (one clock for both): two requests one after the other
+   * never read as overlapping, as they could from a whole-millisecond `Date.now()` minus `ms`.
+   */
+  readonly startedAt: number;
+  readonly endedAt: number;
   /** The request's Cookie header. */
   readonly cookie: string | undefined;
   /** The answer's Set-Cookie lines. */
@@ -131,7 +138,8 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
         outcome = { kind: "failed", status: 502 };
       }
     }
-    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const ended = performance.now();
+    const ms = Math.round((ended - started) * 10) / 10;
     if (traced())
       emit({
         type: "request",
@@ -148,6 +156,8 @@ export async function startProxy(options: ProxyOptions): Promise<LabProxy> {
       instance: upstreams[index] ?? null,
       status: outcome.status,
       ms,
+      startedAt: performance.timeOrigin + started,
+      endedAt: performance.timeOrigin + ended,
       cookie: req.headers.cookie,
       setCookies: outcome.kind === "answered" ? (outcome.cookies ?? []) : [],
       body: outcome.kind === "answered" ? outcome.body : undefined,

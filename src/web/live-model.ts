@@ -5,8 +5,11 @@ import { countSinceFailover, type LiveRedis } from "./live-redis.js";
 import { cookiePairs, pageShows, safeDecode, visitorId } from "./live-text.js";
 
 /** One request through the lab's proxy, as the live page needs it: the page's text, not bytes. */
-export interface LiveExchange extends Omit<ProxyExchange, "body" | "source"> {
+export interface LiveExchange
+  extends Omit<ProxyExchange, "body" | "source" | "startedAt" | "endedAt"> {
+  /** When the answer had been sent, and when the request came (epoch ms, one clock). */
   readonly at: number;
+  readonly start: number;
   /** Whose request it was (a browser when not said). */
   readonly source?: TrafficSource;
   /** The page's text, for the exercise's own pages. */
@@ -153,7 +156,7 @@ export function applyExchange(state: LiveState, ex: LiveExchange): LiveState {
       lastAt: ex.at,
       seen: [
         ...(before?.seen ?? []),
-        { port, shows, path: ex.path, start: ex.at - ex.ms, end: ex.at, status: ex.status },
+        { port, shows, path: ex.path, start: ex.start, end: ex.at, status: ex.status },
       ].slice(-SEEN),
     };
     visitors.delete(key);

@@ -7,7 +7,7 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/cluster/cluster.js";
 import type { LabEvent } from "../../src/events.js";
-import { type LabProxy, startProxy } from "../../src/proxy/proxy.js";
+import { type LabProxy, type ProxyExchange, startProxy } from "../../src/proxy/proxy.js";
 import { findFreePorts } from "../support/ports.js";
 
 const httpApp = join(import.meta.dirname, "../fixtures/http-app.mjs");
@@ -71,6 +71,20 @@ describe("the proxy", () => {
         "b=2; Path=/; HttpOnly",
         "c=3, with a comma; Path=/",
       ]);
+    });
+  });
+
+  it("tells an observer when each request began and ended: one after another never overlap", async () => {
+    await withProxy([ports[1]!, ports[2]!], async (proxy) => {
+      const seen: ProxyExchange[] = [];
+      proxy.observe((e) => seen.push(e));
+      // One visitor's requests, each sent when the last answer has come (a kept-alive
+      // connection: the gap between them is a fraction of a millisecond).
+      for (let i = 0; i < 300; i++) await (await request(`${proxy.url}?n=${i}`)).body.text();
+      expect(seen).toHaveLength(300);
+      const overlapping = seen.filter((e, i) => i > 0 && e.startedAt < seen[i - 1]!.endedAt);
+      expect(overlapping.map((e) => e.path)).toEqual([]);
+      for (const e of seen) expect(e.endedAt - e.startedAt).toBeCloseTo(e.ms, 0);
     });
   });
 

@@ -15,7 +15,7 @@ const page = (value?: string) =>
   `<p>${value ? `Session value: <strong id="value">${value}</strong>` : "No session value is set."}</p><a href="/session/set/hello">set "hello"</a>`;
 
 function ex(path: string, instance: typeof A, extra: Partial<LiveExchange> = {}): LiveExchange {
-  return {
+  const e = {
     at: 1000,
     method: "GET",
     path,
@@ -27,6 +27,7 @@ function ex(path: string, instance: typeof A, extra: Partial<LiveExchange> = {})
     body: undefined,
     ...extra,
   };
+  return { start: e.at - e.ms, ...e };
 }
 
 function fold(exchanges: LiveExchange[]): LiveState {

@@ -32,7 +32,7 @@ const said = (
 });
 
 function ex(at: number, status: number, extra: Partial<LiveExchange> = {}): LiveExchange {
-  return {
+  const e = {
     at,
     method: "GET",
     path: "/",
@@ -42,9 +42,10 @@ function ex(at: number, status: number, extra: Partial<LiveExchange> = {}): Live
     cookie: "sid=1",
     setCookies: [],
     body: undefined,
-    source: "load",
+    source: "load" as const,
     ...extra,
   };
+  return { start: e.at - e.ms, ...e };
 }
 
 describe("the lab's Redis on the live page", () => {

@@ -136,7 +136,7 @@ function chip(s, grouped) {
   li.append(el("span", "n", `#${s.n} `), `${s.port ? `:${s.port}` : "?"} ${mark}`);
   const overlapped =
     s.overlaps.length > 0 ? `overlapped with ${s.overlaps.map((n) => `#${n}`).join(", ")}` : "";
-  li.title = `${s.path} · ${s.end - s.start} ms${overlapped ? ` · ${overlapped}` : ""}`;
+  li.title = `${s.path} · ${Math.round(s.end - s.start)} ms${overlapped ? ` · ${overlapped}` : ""}`;
   if (grouped) {
     li.append(cut("span", "path", s.path));
     if (overlapped) li.append(el("span", "with", overlapped));
