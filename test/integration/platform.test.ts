@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { pollUntil } from "../../src/poll.js";
+import { findMarked, RUN_MARKER } from "../../src/processes/marker.js";
 import { type Platform, platform } from "../../src/processes/platform.js";
 import { createLinuxPlatform } from "../../src/processes/platform-linux.js";
 import { createUnixPlatform } from "../../src/processes/platform-unix.js";
@@ -126,7 +127,13 @@ describe.runIf(HERE.length > 0).each(HERE)("the platform layer through %s", (_, 
   it("finds the processes carrying an environment entry, one that left its group too", async () => {
     const entry = `SESSION_LAB_PLATFORM_TEST=${randomUUID()}`;
     const [name, value] = entry.split("=") as [string, string];
-    await using tree = startTree({ [name]: value, CHILD: "1", ESCAPE: "1" });
+    // The entry after 100 KB of others: an environment is read whole, however long.
+    await using tree = startTree({
+      SESSION_LAB_PLATFORM_LONG: "x".repeat(100_000),
+      [name]: value,
+      CHILD: "1",
+      ESCAPE: "1",
+    });
     const pids = [(await tree.next()).pid, (await tree.next()).pid];
     const found = await os.processesWithEnv(entry);
     expect(found.map((p) => p.pid).sort()).toEqual([...pids].sort());
@@ -195,6 +202,24 @@ describe.runIf(HERE.length > 0).each(HERE)("the platform layer through %s", (_, 
     await pollUntil(() => allGone(pids), { timeoutMs: 3000, everyMs: 20 });
     expect(await allGone(pids)).toBe(true);
     expect(await os.stopTree(tree.pid)).toBe("gone");
+  });
+});
+
+describe("a run's processes, looked up by many instances at once", () => {
+  it("answers each look-up with a look begun after it was asked: a process started meanwhile is found", async () => {
+    const runId = randomUUID();
+    await using first = startTree({ [RUN_MARKER]: runId });
+    const firstPid = (await first.next()).pid;
+    // Sixteen at once (N=16 instances ready together) share their looks; each finds it.
+    const looks = await Promise.all(Array.from({ length: 16 }, () => findMarked(runId)));
+    for (const found of looks) expect(found.map((p) => p.pid)).toEqual([firstPid]);
+    // A look under way when a process starts does not answer a question asked after it.
+    const under = findMarked(runId);
+    await using second = startTree({ [RUN_MARKER]: runId });
+    const secondPid = (await second.next()).pid;
+    const after = await findMarked(runId);
+    expect(after.map((p) => p.pid).sort()).toEqual([firstPid, secondPid].sort());
+    expect((await under).map((p) => p.pid)).toContain(firstPid);
   });
 });
 
