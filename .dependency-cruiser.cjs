@@ -2,7 +2,7 @@
 // imports only from folders in the layers below it (or its own), and nothing imports in a circle.
 // Lowest first; folders in one layer do not depend on each other.
 const LAYERS = [
-  ["errors.ts", "outcome.ts", "invocation.ts", "poll.ts"],
+  ["errors.ts", "outcome.ts", "invocation.ts", "poll.ts", "batched.ts"],
   ["model"],
   ["events.ts"],
   ["diagnosis"],

@@ -1,3 +1,4 @@
+import { type Batched, batched } from "../batched.js";
 import { pollUntil } from "../poll.js";
 import { type ProcessEntry, platform } from "./platform.js";
 
@@ -16,8 +17,19 @@ export type MarkedProcess = ProcessEntry;
  * (the lab's apps are); Windows shows no other process's environment, and finds none.
  */
 export function findMarked(runId: string): Promise<MarkedProcess[]> {
-  return platform().processesWithEnv(`${RUN_MARKER}=${runId}`);
+  let scan = scans.get(runId);
+  if (!scan) {
+    scan = batched(
+      () => platform().processesWithEnv(`${RUN_MARKER}=${runId}`),
+      () => scans.delete(runId),
+    );
+    scans.set(runId, scan);
+  }
+  return scan.next();
 }
+
+/** A batched look-up per run while one is asked for: 16 instances ready at once cost 2 scans, not 16. */
+const scans = new Map<string, Batched<MarkedProcess[]>>();
 
 /** Whether a process carries this run's marker (false where environments cannot be read). */
 export function carriesMarker(pid: number, runId: string): Promise<boolean> {
