@@ -117,10 +117,10 @@ async function haproxy(port, backends) {
   };
 }
 
-/** The four ways to reach `backends`, each measured with the same load. */
-async function compareProxies(backends, headers, withHttpProxy) {
+/** The ways to reach `backends`, each measured with the same load. */
+async function compareProxies(backends, headers, withNodeProxies) {
   const rows = {};
-  const [hp, lp, np] = await findFreePortRange(3);
+  const [hp, lp, np, bp] = await findFreePortRange(4);
   rows.direct = measure(`http://127.0.0.1:${backends[0]}/`, headers);
   if (has("haproxy")) {
     const h = await haproxy(hp, backends);
@@ -134,7 +134,7 @@ async function compareProxies(backends, headers, withHttpProxy) {
   );
   rows.lab = measure(`http://127.0.0.1:${lp}/`, headers);
   await lab.stop();
-  if (withHttpProxy) {
+  if (withNodeProxies) {
     const node = await launch(
       process.execPath,
       [join(root, "bench/http-proxy.mjs"), String(np), ...backends.map(String)],
@@ -142,6 +142,13 @@ async function compareProxies(backends, headers, withHttpProxy) {
     );
     rows.httpProxy = measure(`http://127.0.0.1:${np}/`, headers);
     await node.stop();
+    const bare = await launch(
+      process.execPath,
+      [join(root, "bench/bare-proxy.mjs"), String(bp), ...backends.map(String)],
+      bp,
+    );
+    rows.bare = measure(`http://127.0.0.1:${bp}/`, headers);
+    await bare.stop();
   }
   return rows;
 }
@@ -356,8 +363,12 @@ function print(r) {
   console.log(row("HAProxy, 2 backends", r.trivial.haproxy));
   console.log(row("lab proxy, 2 backends", r.trivial.lab));
   console.log(row("http-proxy, 2 backends", r.trivial.httpProxy));
+  console.log(row("bare Node proxy (a floor)", r.trivial.bare));
   console.log(
-    `  lab / HAProxy ${ratio(r.trivial.lab.rps, r.trivial.haproxy?.rps)} req/s (target ≥ 0.7) · lab / http-proxy ${ratio(r.trivial.lab.rps, r.trivial.httpProxy?.rps)} (target ≥ 1.5)\n`,
+    `  lab / HAProxy ${ratio(r.trivial.lab.rps, r.trivial.haproxy?.rps)} req/s (target ≥ 0.7) · lab / http-proxy ${ratio(r.trivial.lab.rps, r.trivial.httpProxy?.rps)} (target ≥ 1.5)`,
+  );
+  console.log(
+    `  bare Node proxy / HAProxy ${ratio(r.trivial.bare?.rps, r.trivial.haproxy?.rps)}: the most node:http + undici reach here · lab / bare ${ratio(r.trivial.lab.rps, r.trivial.bare?.rps)}\n`,
   );
   console.log("2. Solution app, GET / with a session      req/s        p50        p99");
   console.log(row("HAProxy, 2 instances", r.solution.haproxy));
