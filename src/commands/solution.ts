@@ -2,6 +2,7 @@ import type { Emit } from "../events.js";
 import { backUpAndTell } from "../workspace/backup.js";
 import { exerciseFolder } from "../workspace/folder.js";
 import { resolveExercise } from "../workspace/progress.js";
+import { whileLocked } from "../workspace/reset-lock.js";
 import { applySolution, solutionChanges } from "../workspace/solution.js";
 import { assertUsableWorkspace, displayPath } from "../workspace/workspace.js";
 
@@ -41,8 +42,16 @@ export async function solution(options: SolutionOptions): Promise<SolutionResult
       type: "warning",
       message: `${displayPath(folder.path)} is a link to ${folder.real}: the solution is written there, after a backup (the link stays).`,
     });
-  const backup = await backUpAndTell(options.dir, [exercise], options.emit);
-  await applySolution(options.dir, exercise, changed);
+  // Under the workspace's reset lock: a reset at the same time would back up half of it.
+  const backup = await whileLocked(
+    options.dir,
+    async () => {
+      const made = await backUpAndTell(options.dir, [exercise], options.emit);
+      await applySolution(options.dir, exercise, changed);
+      return made;
+    },
+    "solution --apply",
+  );
   options.emit({
     type: "exercise:restored",
     exercise: exercise.id,

@@ -11,7 +11,12 @@ const POLL_MS = 50;
 interface Holder {
   readonly pid: number;
   readonly started?: string;
+  /** What it is doing: a reset (or undo), or `solution --apply`. */
+  readonly doing?: LockedWork;
 }
+
+/** The commands that change a workspace's exercise files, one at a time. */
+export type LockedWork = "reset" | "solution --apply";
 
 /** The reset lock of one workspace, held until `release()`. */
 export interface WorkspaceLock {
@@ -23,16 +28,20 @@ export function lockPath(workspace: string): string {
 }
 
 /**
- * Takes the workspace's reset lock: one reset (or undo) changes a workspace's files at a time.
+ * Takes the workspace's reset lock: one reset, undo or `solution --apply` changes a
+ * workspace's files at a time.
  * A lock whose process is gone, or whose pid now belongs to another process, is taken over.
  * A live holder is named at once, without waiting: a second reset that ran after the first
  * would back up the fresh starter as the newest backup, and `--undo` would then put back the
  * starter instead of the attendee's work.
  */
-export async function lockWorkspace(workspace: string): Promise<WorkspaceLock> {
+export async function lockWorkspace(
+  workspace: string,
+  doing: LockedWork = "reset",
+): Promise<WorkspaceLock> {
   const path = lockPath(workspace);
   await mkdir(labDir(workspace), { recursive: true });
-  const mine = `${JSON.stringify({ pid: process.pid, started: await processStartTime(process.pid) })}\n`;
+  const mine = `${JSON.stringify({ pid: process.pid, started: await processStartTime(process.pid), doing })}\n`;
   for (;;) {
     if (await create(path, mine)) {
       return { release: () => releaseLock(path, mine) };
@@ -47,8 +56,14 @@ export async function lockWorkspace(workspace: string): Promise<WorkspaceLock> {
       continue;
     }
     if (holder) {
+      const other =
+        holder.doing === "solution --apply"
+          ? "`solution --apply`"
+          : doing === "reset"
+            ? "Another reset"
+            : "A reset";
       throw new UsageError(
-        `Another reset is running (pid ${holder.pid}) on this workspace, so this one changed nothing.`,
+        `${other} is running (pid ${holder.pid}) on this workspace, so this one changed nothing.`,
         "Wait for it to finish; run this one again only if you still need it.",
       );
     }
@@ -57,8 +72,12 @@ export async function lockWorkspace(workspace: string): Promise<WorkspaceLock> {
 }
 
 /** Runs `work` holding the workspace's reset lock, and releases it however `work` ends. */
-export async function whileLocked<T>(workspace: string, work: () => Promise<T>): Promise<T> {
-  const lock = await lockWorkspace(workspace);
+export async function whileLocked<T>(
+  workspace: string,
+  work: () => Promise<T>,
+  doing: LockedWork = "reset",
+): Promise<T> {
+  const lock = await lockWorkspace(workspace, doing);
   try {
     return await work();
   } finally {
@@ -126,6 +145,7 @@ function parseHolder(text: string): Holder | undefined {
     return {
       pid: parsed.pid as number,
       ...(typeof parsed.started === "string" ? { started: parsed.started } : {}),
+      ...(parsed.doing === "solution --apply" ? { doing: parsed.doing } : {}),
     };
   } catch {
     return undefined;

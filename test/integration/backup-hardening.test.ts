@@ -47,8 +47,8 @@ function reset(workspace: string, ...extra: string[]) {
   );
 }
 
-/** A real process that holds the workspace's reset lock until it is killed. */
-async function lockHolder(workspace: string) {
+/** A real process that holds the workspace's reset lock (for `doing`) until it is killed. */
+async function lockHolder(workspace: string, doing = "reset") {
   const lockModule = join(import.meta.dirname, "../../dist/workspace/reset-lock.js");
   const child = spawn(
     process.execPath,
@@ -56,7 +56,7 @@ async function lockHolder(workspace: string) {
       "--input-type=module",
       "-e",
       `const { lockWorkspace } = await import(${JSON.stringify(lockModule)});
-       await lockWorkspace(${JSON.stringify(workspace)});
+       await lockWorkspace(${JSON.stringify(workspace)}, ${JSON.stringify(doing)});
        console.log("locked");
        setInterval(() => {}, 1000);`,
     ],
@@ -165,6 +165,43 @@ describe("backups and reset, when things go wrong", () => {
     const undo = await reset(dir.path, "--undo").exited;
     expect(undo.code).toBe(0);
     expect(await contentOf(folder)).toBe("work");
+  });
+
+  it("solution --apply and reset wait for no one: each, while the other changes the workspace, names it (exit 2) and changes nothing", async () => {
+    await using dir = await tempDir();
+    const folder = await workspaceWithWork(dir.path);
+    const backups = async () => readdir(backupsOf(dir.path)).catch(() => [] as string[]);
+    const resetting = await lockHolder(dir.path);
+    try {
+      const run = await runCli(["solution", "01", "--apply", "--yes", "--dir", dir.path], {
+        cwd: dir.path,
+      }).exited;
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toContain(`A reset is running (pid ${resetting.pid})`);
+      expect(await contentOf(folder)).toBe("work");
+      expect(await backups()).toEqual([]);
+    } finally {
+      await resetting.kill();
+    }
+    const applying = await lockHolder(dir.path, "solution --apply");
+    try {
+      const run = await reset(dir.path).exited;
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toContain(`\`solution --apply\` is running (pid ${applying.pid})`);
+      expect(await contentOf(folder)).toBe("work");
+      expect(await backups()).toEqual([]);
+    } finally {
+      await applying.kill();
+    }
+    // Nobody holds it: the solution goes in, after a backup of the work.
+    const run = await runCli(["solution", "01", "--apply", "--yes", "--dir", dir.path], {
+      cwd: dir.path,
+    }).exited;
+    expect(run.code, run.output).toBe(0);
+    expect(await readFile(join(folder, "app.mjs"), "utf8")).toBe(
+      await readFile(join(exercise.solutionDir, "app.mjs"), "utf8"),
+    );
+    expect(await backups()).toHaveLength(1);
   });
 
   it("a reset lock held by a live process is named (exit 2); one left by a killed process is taken over", async () => {
