@@ -45,9 +45,12 @@ export async function findFreePortRange(count: number, host = "127.0.0.1"): Prom
   // Stay below the kernel's ephemeral range: a port there may be taken at any moment as the
   // local end of an outgoing connection, and the app would then fail to listen on it.
   const [low, high] = await portWindow();
+  const now = Date.now();
+  for (const [port, until] of chosen) if (until <= now) chosen.delete(port);
   for (let attempt = 0; attempt < 100; attempt++) {
     const base = low + Math.floor(Math.random() * (high - low - count));
     const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (ports.some(isChosen)) continue;
     let free = true;
     for (const port of ports) {
       if (!(await isPortFree(port, host))) {
@@ -55,9 +58,28 @@ export async function findFreePortRange(count: number, host = "127.0.0.1"): Prom
         break;
       }
     }
-    if (free) return ports;
+    // Looked at again: another choice of this process may have taken one meanwhile.
+    if (free && !ports.some(isChosen)) {
+      const until = Date.now() + CHOSEN_MS;
+      for (const port of ports) chosen.set(port, until);
+      return ports;
+    }
   }
   throw new Error(`no ${count} consecutive free ports found on ${host}`);
+}
+
+/**
+ * Ports this process chose and may not listen on yet. A lab chooses its proxy's and
+ * instances' ports while its Redis Cluster or Sentinel set-up chooses its own, and listens on
+ * them only once that Redis is up, seconds later: without this, both could choose the same
+ * free ports, and the one that listens second fails (seen once in ~10 test runs).
+ */
+const chosen = new Map<number, number>();
+/** Long enough for any set-up between choosing and listening; a port listened on is not free anyway. */
+const CHOSEN_MS = 60_000;
+
+function isChosen(port: number): boolean {
+  return (chosen.get(port) ?? 0) > Date.now();
 }
 
 /** Where to look for free ports: from 10000 up to the start of the ephemeral range. */
