@@ -127,28 +127,21 @@ async function compareProxies(backends, headers, withNodeProxies) {
     rows.haproxy = measure(`http://127.0.0.1:${hp}/`, headers);
     await h.stop();
   }
-  const lab = await launch(
-    process.execPath,
-    [join(root, "bench/lab-proxy.mjs"), String(lp), ...backends.map(String)],
-    lp,
-  );
-  rows.lab = measure(`http://127.0.0.1:${lp}/`, headers);
-  await lab.stop();
+  // A proxy of ours (a script in bench/) on `port`, measured, then stopped.
+  const nodeProxy = async (script, port) => {
+    const proxy = await launch(
+      process.execPath,
+      [join(root, "bench", script), String(port), ...backends.map(String)],
+      port,
+    );
+    const row = measure(`http://127.0.0.1:${port}/`, headers);
+    await proxy.stop();
+    return row;
+  };
+  rows.lab = await nodeProxy("lab-proxy.mjs", lp);
   if (withNodeProxies) {
-    const node = await launch(
-      process.execPath,
-      [join(root, "bench/http-proxy.mjs"), String(np), ...backends.map(String)],
-      np,
-    );
-    rows.httpProxy = measure(`http://127.0.0.1:${np}/`, headers);
-    await node.stop();
-    const bare = await launch(
-      process.execPath,
-      [join(root, "bench/bare-proxy.mjs"), String(bp), ...backends.map(String)],
-      bp,
-    );
-    rows.bare = measure(`http://127.0.0.1:${bp}/`, headers);
-    await bare.stop();
+    rows.httpProxy = await nodeProxy("http-proxy.mjs", np);
+    rows.bare = await nodeProxy("bare-proxy.mjs", bp);
   }
   return rows;
 }
