@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitUntilAnswering } from "../../src/cluster/readiness.js";
 
@@ -58,5 +58,40 @@ describe("waiting for an instance to be ready", () => {
   it("an app whose process ended while it answered 503 is not ready", async () => {
     const app = await serve(() => 503);
     expect(await ready(app.port, { gaveUp: Promise.resolve(), settleMs: 60_000 })).toBe(false);
+  });
+});
+
+describe("many instances waited on at once", () => {
+  it("probes about a hundred times a second in all, not 16 ports at full pace (the CPU goes to the apps booting)", async () => {
+    // 16 ports where something accepts and hangs up at once: never an answer, every probe seen.
+    let probes = 0;
+    const servers = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const s = createNetServer((socket) => {
+          probes += 1;
+          socket.destroy();
+        });
+        await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+        return s;
+      }),
+    );
+    try {
+      const results = await Promise.all(
+        servers.map((s) =>
+          waitUntilAnswering({
+            host: "127.0.0.1",
+            port: (s.address() as AddressInfo).port,
+            timeoutMs: 1000,
+            gaveUp: never,
+          }),
+        ),
+      );
+      expect(results.every((r) => r === false)).toBe(true);
+      // At the pace of one port alone (a probe every 20 ms) it would be ~800.
+      expect(probes).toBeGreaterThan(16);
+      expect(probes).toBeLessThan(300);
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    }
   });
 });
