@@ -1,3 +1,4 @@
+import module from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AppCommand } from "../cluster/instance.js";
@@ -9,7 +10,7 @@ import { DEFAULT_REDIS_URL } from "../redis/url.js";
 import type { Exercise } from "../workspace/catalogue.js";
 import { ensureDir } from "../workspace/fs.js";
 import { linkPackages } from "../workspace/link-packages.js";
-import { labDir, registerHook } from "../workspace/paths.js";
+import { compileCacheHook, labDir, registerHook } from "../workspace/paths.js";
 import { loadState, sessionPrefix } from "../workspace/state.js";
 import { displayPath, prepareExercise } from "../workspace/workspace.js";
 
@@ -102,10 +103,20 @@ export async function prepareApp(choice: AppChoice): Promise<PreparedApp> {
   return { command, env, watchDir };
 }
 
+/**
+ * Node writes its compile cache only when a process exits by itself, and instances are stopped
+ * with SIGTERM: where Node can flush it (22.10+), a preload does so once the app answers.
+ * The instances run on this Node (process.execPath), so this Node tells.
+ */
+const flushesCompileCache =
+  typeof (module as { flushCompileCache?: unknown }).flushCompileCache === "function";
+
 function nodeCommand(entry: string, cwd: string, description: string, hook: boolean): AppCommand {
+  // --import takes a URL: an absolute Windows path (C:\...) reads as the scheme "c:".
+  const preload = hook ? registerHook : flushesCompileCache ? compileCacheHook : undefined;
   return {
     file: process.execPath,
-    args: hook ? ["--import", registerHook, entry] : [entry],
+    args: preload ? ["--import", pathToFileURL(preload).href, entry] : [entry],
     shell: false,
     cwd,
     description,

@@ -24,6 +24,8 @@ export const exercisesDir = join(packageRoot, "exercises");
 export const solutionsDir = join(packageRoot, "solutions");
 /** Preloaded into bundled exercises so their imports resolve to this package's dependencies. */
 export const registerHook = join(packageRoot, "runtime", "register.mjs");
+/** Preloaded into Node instances where Node can flush its compile cache (runtime/compile-cache.mjs). */
+export const compileCacheHook = join(packageRoot, "runtime", "compile-cache.mjs");
 
 /** Where the lab keeps its own files inside a workspace. */
 export function labDir(workspace: string): string {
