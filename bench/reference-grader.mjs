@@ -3,7 +3,10 @@
 // of exercise 01's reference solution, as one would write it by hand. HAProxy round-robin in
 // front of N instances, a browser-like cookie jar, the same requests as the check's scenarios
 // (shared, unset, isolation, a restart of every instance, the session's key in Redis), no
-// diagnosis, no observation. Prints one JSON line: { pass, ms, failed? }.
+// diagnosis, no observation. Prints one JSON line: { pass, ms, failed? }. Its instances run as
+// `check --solution` runs them, `node app.mjs`: until 2026-12-03 they ran with the lab's import
+// hook (runtime/register.mjs), which the solution does not need and which costs each Node 20
+// instance a loader thread (~0.05 s of CPU): the reference was slower than it should have been.
 //
 //   node bench/reference-grader.mjs <redis-url> [instances] [app, default: 01's solution]
 import { spawn } from "node:child_process";
@@ -43,7 +46,7 @@ function run(file, args, env = {}) {
 }
 
 const startInstance = (port) =>
-  run(process.execPath, ["--import", join(root, "runtime/register.mjs"), app], {
+  run(process.execPath, [app], {
     APP_PORT: String(port),
     REDIS_URL: redisUrl,
     SESSION_SECRET: "ref",
