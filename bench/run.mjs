@@ -195,6 +195,16 @@ async function timeCheck(n, solution, redisUrl, exercise = "01-shared-sessions")
   return { ms, peakMb: peakKb / 1024, verdict: report.verdict, steps };
 }
 
+/** Wall time of `session-lab --version`: Node starting and loading the lab, part of "outside". */
+async function timeCliStart() {
+  const began = performance.now();
+  const child = spawn(process.execPath, [join(root, "bin/session-lab.js"), "--version"], {
+    stdio: "ignore",
+  });
+  await new Promise((resolve) => child.once("exit", resolve));
+  return performance.now() - began;
+}
+
 /** Wall time of the plain reference grader (bench/reference-grader.mjs), run as `check` is. */
 async function timeReference(n, redisUrl) {
   const began = performance.now();
@@ -299,6 +309,8 @@ async function main() {
       lab.push(await timeCheck(2, true, redis.url));
       reference.push(await timeReference(2, redis.url));
     }
+    const cliStart = [];
+    for (let i = 0; i < CHECK_ROUNDS; i++) cliStart.push(await timeCliStart());
     const share = (step) => Math.round(median(lab.map((r) => r.steps[step])));
     results.reference = {
       lab: Math.round(median(lab.map((r) => r.ms))),
@@ -310,6 +322,7 @@ async function main() {
         restart: share("restart"),
         outside: share("outside"),
       },
+      cliStart: Math.round(median(cliStart)),
     };
 
     // 4. check of every exercise of the course, N = 2.
@@ -392,7 +405,10 @@ function print(r) {
     console.log(
       `  the lab's steps (medians): ${Object.entries(ref.steps)
         .map(([step, ms]) => `${step} ${ms} ms (${Math.round((100 * ms) / total)}%)`)
-        .join(" · ")}\n`,
+        .join(" · ")}`,
+    );
+    console.log(
+      `  of "outside", Node starting and loading the lab (session-lab --version): ${ref.cliStart} ms; the rest is finding Redis, taking ports, the proxy, and stopping everything\n`,
     );
   }
   console.log("4. check of every exercise, N = 2, wall time (median)");
