@@ -121,14 +121,6 @@ const NODE_CAUSES: Row[] = [
     /no key for this session in .* before the restart/,
   ],
   [
-    "sessions that expire in 3 s",
-    { FIXTURE_STORE: "redis", FIXTURE_TTL_S: "3" },
-    2,
-    "short-ttl",
-    "store-evidence",
-    /expires in \d+ ms \(PTTL\)[\s\S]*the value was gone \d\.\d s after it was set/,
-  ],
-  [
     "cookie-only sessions",
     { FIXTURE_STORE: "cookie" },
     2,
@@ -165,6 +157,29 @@ describe("check names the real cause, with evidence", () => {
     expect(first?.id).toBe(scenario);
     expect(first?.causeId).toBe(causeId);
     expect((first?.evidence ?? []).join("\n")).toMatch(evidence);
+  });
+
+  it("sessions that expire in 3 s: short-ttl, at the restart when it outlasts them, else waited out", async () => {
+    await using dir = await tempDir();
+    const { report } = await runCheck(
+      dir.path,
+      { cmd: `node ${sessionApp}`, instances: 2 },
+      { FIXTURE_STORE: "redis", FIXTURE_TTL_S: "3" },
+    );
+    expect(report.causeId).toBe("short-ttl");
+    const first = failing(report);
+    expect(first?.causeId).toBe("short-ttl");
+    const evidence = (first?.evidence ?? []).join("\n");
+    // A restart of two instances takes ~1 s here, and more than 3 s on a loaded machine (CI:
+    // the Node 22 run, once): the session then expires across it, and the restart says so.
+    if (first?.id === "restart")
+      expect(evidence).toMatch(/had \d+ ms to live before the restart, which took \d+ ms/);
+    else {
+      expect(first?.id).toBe("store-evidence");
+      expect(evidence).toMatch(
+        /expires in \d+ ms \(PTTL\)[\s\S]*the value was gone \d\.\d s after it was set/,
+      );
+    }
   });
 
   it("a Redis other than REDIS_URL: other-redis", async () => {
