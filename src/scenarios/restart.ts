@@ -18,6 +18,8 @@ export async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const value = ctx.token();
   const set = await ctx.set(a, value);
   // Where the session is in Redis, looked up while the reads go on: compared after the restart.
+  // Its time to live is read from here: a key that expired since is gone sooner than this says.
+  const lookedAt = Date.now();
   const keyBeforeLookup = ctx.findSession?.(a).catch(() => undefined);
   const before = await readAll(a, ctx.reads, [value]);
   ctx.keep({ client: a, value, observations: [set, ...before] });
@@ -30,7 +32,6 @@ export async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     };
   }
   const keyBefore = await keyBeforeLookup;
-  const restartBegan = Date.now();
   // The instances about to stop: tie what they sent to them while they still hold their
   // connections (afterwards their ports may be someone else's).
   await ctx.observer?.touches();
@@ -46,7 +47,7 @@ export async function restart(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   let verdict = gradeRestart({ before: [set, ...before], after, value, instances: ctx.instances });
   if (verdict.status === "fail") {
     const keyAfter = keyBefore && (await ctx.findSession?.(a).catch(() => undefined));
-    const elapsed = Date.now() - restartBegan;
+    const elapsed = Date.now() - lookedAt;
     const watched =
       ctx.observer && cursor !== undefined
         ? {
