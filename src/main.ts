@@ -4,7 +4,7 @@ import { detectInvocation, setInvocation } from "./invocation.js";
 import { OUTCOME_EXIT_CODES, type Outcome } from "./outcome.js";
 import { groupAlive } from "./processes/process-info.js";
 import { killAllAndWait, killAllNow } from "./processes/registry.js";
-import { supportsUnicode, toAscii, wrapLine } from "./report/terminal.js";
+import { loadWrapping, supportsUnicode, toAscii, wrapLine } from "./report/terminal.js";
 
 /** 128 + the signal's number: the shell's convention for a command a signal ended. */
 const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
@@ -44,6 +44,8 @@ export function exitCodeFor(ending: Ending): number {
  */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   setInvocation(detectInvocation(process.argv[1], process.env));
+  // The lab's own lines (say) are wrapped when stderr is a terminal: ready before any is written.
+  if (process.stderr.isTTY) await loadWrapping();
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {

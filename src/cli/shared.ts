@@ -73,10 +73,12 @@ export async function reporter(
     const { createJsonLinesReporter } = await import("../report/json.js");
     return createJsonLinesReporter(context.stdout);
   }
-  const [{ createPrettyReporter }, { supportsUnicode }] = await Promise.all([
+  const [{ createPrettyReporter }, { supportsUnicode, loadWrapping }] = await Promise.all([
     import("../report/pretty.js"),
     import("../report/terminal.js"),
   ]);
+  // Lines are wrapped on a terminal only; elsewhere they go as they are.
+  if (context.stdout.isTTY) await loadWrapping();
   return createPrettyReporter({
     out: context.stdout,
     quiet: raw.quiet,

@@ -1,10 +1,32 @@
-import stringWidth from "string-width";
-import wrapAnsi from "wrap-ansi";
-
 /*
  * What the terminal can show: its width (text is wrapped to it, each line's indent kept) and
  * whether it shows ✔ ✘ ➜ 💡 (a locale that is not UTF-8 gets plain ASCII instead).
  */
+
+/** How wide text shows on a terminal, and how it wraps there (string-width, wrap-ansi). */
+interface Measure {
+  readonly width: (text: string) => number;
+  readonly wrap: (
+    text: string,
+    columns: number,
+    options: { hard: boolean; trim: boolean },
+  ) => string;
+}
+let measure: Measure | undefined;
+
+/**
+ * Loads what wrapping needs, once: called where a terminal will be written to, before any
+ * line is. Only a terminal wraps: into a file, a pipe or a JSON document nothing is measured,
+ * and string-width's set-up (an ICU segmenter, ~20 ms of CPU) is not paid at all.
+ */
+export async function loadWrapping(): Promise<void> {
+  if (measure) return;
+  const [{ default: width }, { default: wrap }] = await Promise.all([
+    import("string-width"),
+    import("wrap-ansi"),
+  ]);
+  measure = { width, wrap };
+}
 
 /**
  * Whether the terminal shows Unicode symbols: false when the locale (LC_ALL, then LC_CTYPE,
@@ -58,6 +80,11 @@ function visible(text: string): string {
   return text.replace(SGR, "");
 }
 
+function widthOf(text: string): number {
+  if (!measure) throw new Error("loadWrapping() must be awaited before text is measured");
+  return measure.width(text);
+}
+
 /**
  * Where a line's continuation lines start (in columns), so that wrapped text stays under its
  * own column: after an app's `app-1 | ` prefix; after a padded first column (`✔ boot     `,
@@ -77,7 +104,7 @@ export function hangingIndent(line: string, columns: number): number {
   ];
   for (const match of candidates) {
     if (!match) continue;
-    const width = lead + stringWidth(match[0]);
+    const width = lead + widthOf(match[0]);
     if (width <= limit) return width;
   }
   return lead <= limit ? lead : 0;
@@ -94,7 +121,7 @@ function indexAtColumn(line: string, columns: number): number {
       continue;
     }
     const char = String.fromCodePoint(line.codePointAt(i) ?? 0);
-    seen += stringWidth(char);
+    seen += widthOf(char);
     i += char.length;
   }
   return i;
@@ -106,13 +133,16 @@ function indexAtColumn(line: string, columns: number): number {
  * never cut: it gets a line of its own.
  */
 export function wrapLine(line: string, columns: number): string {
-  if (columns < 20 || stringWidth(visible(line)) <= columns) return line;
+  if (columns < 20 || widthOf(visible(line)) <= columns) return line;
   const hang = hangingIndent(line, columns);
   const split = indexAtColumn(line, hang);
   const head = line.slice(0, split);
   // The colours open where the line is split go on with the text after it.
   const open = (head.match(SGR) ?? []).join("");
-  const body = wrapAnsi(open + line.slice(split), columns - hang, { hard: false, trim: true });
+  const body = (measure as Measure).wrap(open + line.slice(split), columns - hang, {
+    hard: false,
+    trim: true,
+  });
   const pad = " ".repeat(hang);
   return body
     .split("\n")

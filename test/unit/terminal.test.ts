@@ -1,5 +1,13 @@
-import { describe, expect, it } from "vitest";
-import { hangingIndent, supportsUnicode, toAscii, wrapLine } from "../../src/report/terminal.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  hangingIndent,
+  loadWrapping,
+  supportsUnicode,
+  toAscii,
+  wrapLine,
+} from "../../src/report/terminal.js";
+
+beforeAll(loadWrapping);
 
 const HINT =
   "      hint:  Keep the sessions in a store every instance shares: Redis, through connect-redis and the REDIS_URL the lab passes to every instance.";
