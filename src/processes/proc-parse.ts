@@ -87,16 +87,19 @@ const STATES: readonly TcpState[] = [
 
 /**
  * Parses /proc/net/tcp or /proc/net/tcp6: a header line, then one socket per line,
- * "sl local_address rem_address st ... inode ...". Lines that do not fit are skipped.
+ * "sl local_address rem_address st ... inode ...". Lines that do not fit are skipped, and so
+ * are sockets no process holds (inode 0: TIME_WAIT, mostly), which the lab never looks for:
+ * every check leaves a few hundred of them for a minute, and each costs a parse.
  */
 export function parseTcpTable(text: string): TcpRow[] {
   const rows: TcpRow[] = [];
   for (const line of text.split("\n").slice(1)) {
     const fields = line.trim().split(/\s+/);
+    const inode = fields[9];
+    if (!inode || inode === "0" || !/^\d+$/.test(inode)) continue;
     const local = parseEndpoint(fields[1]);
     const remote = parseEndpoint(fields[2]);
-    const inode = fields[9];
-    if (!local || !remote || !inode || !/^\d+$/.test(inode)) continue;
+    if (!local || !remote) continue;
     const state = STATES[Number.parseInt(fields[3] ?? "", 16)] ?? "UNKNOWN";
     rows.push({ local, remote, state, inode });
   }

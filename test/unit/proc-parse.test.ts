@@ -88,17 +88,6 @@ describe("parseTcpTable", () => {
       },
     ],
     [
-      "a TIME_WAIT no process holds",
-      TCP,
-      2,
-      {
-        local: { address: "15.2.0.10", port: 54321 },
-        remote: { address: "34.216.184.93", port: 443 },
-        state: "TIME_WAIT",
-        inode: "0",
-      },
-    ],
-    [
       "a listener on ::1",
       TCP6,
       0,
@@ -157,8 +146,9 @@ describe("parseTcpTable", () => {
     expect(parseTcpTable(text)[index]).toEqual(expected);
   });
 
-  it("skips the header and lines that do not fit (a 31-digit address above)", () => {
-    expect(parseTcpTable(TCP)).toHaveLength(3);
+  it("skips the header, lines that do not fit (a 31-digit address above) and sockets no process holds", () => {
+    // The TIME_WAIT line (inode 0) is left out.
+    expect(parseTcpTable(TCP).map((row) => row.state)).toEqual(["LISTEN", "ESTABLISHED"]);
     expect(parseTcpTable(TCP6).map((row) => row.inode)).toEqual([
       "25914",
       "27967",
