@@ -53,10 +53,12 @@ export async function findEscaped(runId: string): Promise<MarkedProcess[]> {
 
 /**
  * The process answering on an instance's port when it is the run's app but outside what the
- * lab started for it (`leader`'s group): the app daemonized. Unix: a process of the run (by
+ * lab started for it (`leader`'s group): the app daemonized. Linux first asks whether the
+ * process the lab started listens on the port itself (`node app.mjs` does): a few file reads,
+ * where the look-up below reads every process's environment. Unix: a process of the run (by
  * its marker) that left its group holds the port; that is looked up only when some process
- * of the run left its group, which costs nothing in the common case. Windows, which has no
- * groups and shows no environments: the port's holder is neither the leader nor in its tree.
+ * of the run left its group. Windows, which has no groups and shows no environments: the
+ * port's holder is neither the leader nor in its tree.
  */
 export async function findEscapedHolder(
   port: number,
@@ -64,6 +66,7 @@ export async function findEscapedHolder(
   runId: string,
 ): Promise<MarkedProcess | undefined> {
   const os = platform();
+  if (await os.listensItself?.(leader, port)) return undefined;
   if (!os.seesEnvironment) {
     const holder = await os.portHolder(port, [leader]);
     if (!holder || holder.pid === leader) return undefined;

@@ -42,6 +42,11 @@ export interface Platform {
    * is (another user's).
    */
   portHolder(port: number, likely?: readonly number[]): Promise<ProcessEntry | undefined>;
+  /**
+   * Whether this one process (not its descendants) listens on the TCP port. Only where that
+   * is a few file reads (Linux); elsewhere undefined, and callers look the long way.
+   */
+  readonly listensItself?: (pid: number, port: number) => Promise<boolean>;
   /** Whether anything listens on the TCP port, whoever it is. */
   isListening(port: number): Promise<boolean>;
   /** The TCP ports the processes (and their descendants) listen on, in order. */

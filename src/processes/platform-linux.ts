@@ -68,6 +68,12 @@ export function createLinuxPlatform(): Platform {
       for (const pid of await listPids()) if (await holds(pid)) return describeProcess(pid);
       return undefined;
     },
+    async listensItself(pid, port) {
+      const held = await socketInodes(pid);
+      return (await tcpTable()).some(
+        (row) => row.state === "LISTEN" && row.local.port === port && held.has(row.inode),
+      );
+    },
     async isListening(port) {
       return (await tcpTable()).some((row) => row.state === "LISTEN" && row.local.port === port);
     },

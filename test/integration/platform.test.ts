@@ -205,6 +205,21 @@ describe.runIf(HERE.length > 0).each(HERE)("the platform layer through %s", (_, 
   });
 });
 
+describe.runIf(process.platform === "linux")(
+  "Linux: whether the process the lab started listens itself",
+  () => {
+    it("is true for the process holding the listening socket, false for its parent and another port", async () => {
+      const os = createLinuxPlatform();
+      await using tree = startTree({ LISTEN: "1", CHILD: "1" });
+      const said = [await tree.next(), await tree.next()];
+      const listener = said.find((s) => s.port !== undefined) as Required<Said>;
+      expect(await os.listensItself?.(listener.pid, listener.port)).toBe(true);
+      expect(await os.listensItself?.(tree.pid, listener.port)).toBe(false);
+      expect(await os.listensItself?.(listener.pid, listener.port === 1 ? 2 : 1)).toBe(false);
+    });
+  },
+);
+
 describe("a run's processes, looked up by many instances at once", () => {
   it("answers each look-up with a look begun after it was asked: a process started meanwhile is found", async () => {
     const runId = randomUUID();
