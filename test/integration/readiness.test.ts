@@ -87,9 +87,10 @@ describe("many instances waited on at once", () => {
         ),
       );
       expect(results.every((r) => r === false)).toBe(true);
-      // At the pace of one port alone (a probe every 20 ms) it would be ~800.
-      expect(probes).toBeGreaterThan(16);
-      expect(probes).toBeLessThan(300);
+      // Each probe here connects twice: once to see that something listens, then for HTTP.
+      // At the pace of one port alone (a probe every 20 ms) it would be ~800 probes.
+      expect(probes / 2).toBeGreaterThan(16);
+      expect(probes / 2).toBeLessThan(300);
     } finally {
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
     }
