@@ -95,10 +95,8 @@ const median = (values) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-/** A warm-up, then ROUNDS rounds; the medians. */
-function measure(url, headers) {
-  wrk(url, 1, headers);
-  const rounds = Array.from({ length: ROUNDS }, () => wrk(url, SECONDS, headers));
+/** The medians of rounds of wrk. */
+function medians(rounds) {
   return {
     rps: Math.round(median(rounds.map((r) => r.rps))),
     p50: Number(median(rounds.map((r) => r.p50)).toFixed(2)),
@@ -117,33 +115,45 @@ async function haproxy(port, backends) {
   };
 }
 
-/** The ways to reach `backends`, each measured with the same load. */
+/**
+ * The ways to reach `backends`, each measured with the same load. Every proxy runs at once
+ * (idle when not measured), each is warmed up, then each round measures every one in turn:
+ * this VM's speed drifts by a third within minutes, and a drift then falls on every row of a
+ * round alike instead of on whichever proxy was measured last.
+ */
 async function compareProxies(backends, headers, withNodeProxies) {
-  const rows = {};
   const [hp, lp, np, bp] = await findFreePortRange(4);
-  rows.direct = measure(`http://127.0.0.1:${backends[0]}/`, headers);
-  if (has("haproxy")) {
-    const h = await haproxy(hp, backends);
-    rows.haproxy = measure(`http://127.0.0.1:${hp}/`, headers);
-    await h.stop();
+  const started = [];
+  const urls = { direct: `http://127.0.0.1:${backends[0]}/` };
+  try {
+    if (has("haproxy")) {
+      started.push(await haproxy(hp, backends));
+      urls.haproxy = `http://127.0.0.1:${hp}/`;
+    }
+    // A proxy of ours (a script in bench/) on `port`.
+    const nodeProxy = async (name, script, port) => {
+      started.push(
+        await launch(
+          process.execPath,
+          [join(root, "bench", script), String(port), ...backends.map(String)],
+          port,
+        ),
+      );
+      urls[name] = `http://127.0.0.1:${port}/`;
+    };
+    await nodeProxy("lab", "lab-proxy.mjs", lp);
+    if (withNodeProxies) {
+      await nodeProxy("httpProxy", "http-proxy.mjs", np);
+      await nodeProxy("bare", "bare-proxy.mjs", bp);
+    }
+    for (const url of Object.values(urls)) wrk(url, 1, headers);
+    const rounds = Object.fromEntries(Object.keys(urls).map((name) => [name, []]));
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [name, url] of Object.entries(urls)) rounds[name].push(wrk(url, SECONDS, headers));
+    return Object.fromEntries(Object.entries(rounds).map(([name, r]) => [name, medians(r)]));
+  } finally {
+    await Promise.all(started.map((p) => p.stop()));
   }
-  // A proxy of ours (a script in bench/) on `port`, measured, then stopped.
-  const nodeProxy = async (script, port) => {
-    const proxy = await launch(
-      process.execPath,
-      [join(root, "bench", script), String(port), ...backends.map(String)],
-      port,
-    );
-    const row = measure(`http://127.0.0.1:${port}/`, headers);
-    await proxy.stop();
-    return row;
-  };
-  rows.lab = await nodeProxy("lab-proxy.mjs", lp);
-  if (withNodeProxies) {
-    rows.httpProxy = await nodeProxy("http-proxy.mjs", np);
-    rows.bare = await nodeProxy("bare-proxy.mjs", bp);
-  }
-  return rows;
 }
 
 /** Wall time and the lab's peak memory for one `check`. */
@@ -362,7 +372,7 @@ function print(r) {
   );
   console.log(`${r.machine.wrk} · ${r.machine.haproxy}`);
   console.log(
-    `wrk -t1 -c${CONNECTIONS}, a 1 s warm-up, then medians of ${ROUNDS} rounds of ${SECONDS} s\n`,
+    `wrk -t1 -c${CONNECTIONS}, a 1 s warm-up each, then medians of ${ROUNDS} rounds of ${SECONDS} s, every row measured in turn in each round\n`,
   );
   console.log("1. Trivial backend (node:http)             req/s        p50        p99");
   console.log(row("backend, direct", r.trivial.direct));
