@@ -13,6 +13,21 @@ import {
 } from "./proc.js";
 import { killUnixTree, signalUnixGroup } from "./unix-signals.js";
 
+/** The inodes of the sockets listening on a TCP port (any address, IPv4 or IPv6). */
+async function listeningInodes(port: number): Promise<Set<string>> {
+  return new Set(
+    (await tcpTable())
+      .filter((row) => row.state === "LISTEN" && row.local.port === port)
+      .map((row) => row.inode),
+  );
+}
+
+/** Whether the process holds one of these sockets open. */
+async function holdsAny(pid: number, inodes: ReadonlySet<string>): Promise<boolean> {
+  for (const inode of await socketInodes(pid)) if (inodes.has(inode)) return true;
+  return false;
+}
+
 /** Linux, from /proc (proc.ts): no program is run, every look-up is a few file reads. */
 export function createLinuxPlatform(): Platform {
   const describeProcess = async (pid: number): Promise<ProcessEntry | undefined> => {
@@ -53,26 +68,17 @@ export function createLinuxPlatform(): Platform {
     // Found the way `ss -ltnp` finds it: the socket's inode in /proc/net/tcp(6), then the
     // process holding that inode.
     async portHolder(port, likely = []) {
-      const wanted = new Set(
-        (await tcpTable())
-          .filter((row) => row.state === "LISTEN" && row.local.port === port)
-          .map((row) => row.inode),
-      );
+      const wanted = await listeningInodes(port);
       if (wanted.size === 0) return undefined;
-      const holds = async (pid: number) => {
-        for (const inode of await socketInodes(pid)) if (wanted.has(inode)) return true;
-        return false;
-      };
       for (const pid of await descendants(likely))
-        if (await holds(pid)) return describeProcess(pid);
-      for (const pid of await listPids()) if (await holds(pid)) return describeProcess(pid);
+        if (await holdsAny(pid, wanted)) return describeProcess(pid);
+      for (const pid of await listPids())
+        if (await holdsAny(pid, wanted)) return describeProcess(pid);
       return undefined;
     },
     async listensItself(pid, port) {
-      const held = await socketInodes(pid);
-      return (await tcpTable()).some(
-        (row) => row.state === "LISTEN" && row.local.port === port && held.has(row.inode),
-      );
+      const wanted = await listeningInodes(port);
+      return wanted.size > 0 && (await holdsAny(pid, wanted));
     },
     async isListening(port) {
       return (await tcpTable()).some((row) => row.state === "LISTEN" && row.local.port === port);
