@@ -80,9 +80,9 @@ function visible(text: string): string {
   return text.replace(SGR, "");
 }
 
-function widthOf(text: string): number {
+function loaded(): Measure {
   if (!measure) throw new Error("loadWrapping() must be awaited before text is measured");
-  return measure.width(text);
+  return measure;
 }
 
 /**
@@ -104,7 +104,7 @@ export function hangingIndent(line: string, columns: number): number {
   ];
   for (const match of candidates) {
     if (!match) continue;
-    const width = lead + widthOf(match[0]);
+    const width = lead + loaded().width(match[0]);
     if (width <= limit) return width;
   }
   return lead <= limit ? lead : 0;
@@ -121,7 +121,7 @@ function indexAtColumn(line: string, columns: number): number {
       continue;
     }
     const char = String.fromCodePoint(line.codePointAt(i) ?? 0);
-    seen += widthOf(char);
+    seen += loaded().width(char);
     i += char.length;
   }
   return i;
@@ -133,16 +133,15 @@ function indexAtColumn(line: string, columns: number): number {
  * never cut: it gets a line of its own.
  */
 export function wrapLine(line: string, columns: number): string {
-  if (columns < 20 || widthOf(visible(line)) <= columns) return line;
+  if (columns < 20) return line;
+  const { width, wrap } = loaded();
+  if (width(visible(line)) <= columns) return line;
   const hang = hangingIndent(line, columns);
   const split = indexAtColumn(line, hang);
   const head = line.slice(0, split);
   // The colours open where the line is split go on with the text after it.
   const open = (head.match(SGR) ?? []).join("");
-  const body = (measure as Measure).wrap(open + line.slice(split), columns - hang, {
-    hard: false,
-    trim: true,
-  });
+  const body = wrap(open + line.slice(split), columns - hang, { hard: false, trim: true });
   const pad = " ".repeat(hang);
   return body
     .split("\n")
